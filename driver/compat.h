@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * kmemlab: every kernel-version difference the driver meets, one guard per
+ * API change, each naming the version that made it. No guards elsewhere.
+ */
+#ifndef KMEMLAB_COMPAT_H
+#define KMEMLAB_COMPAT_H
+
+#include <linux/device.h>
+#include <linux/mmzone.h>
+#include <linux/sizes.h>
+#include <linux/slab.h>
+#include <linux/version.h>
+
+/*
+ * The largest order the page allocator serves. 6.4 made MAX_ORDER inclusive
+ * (it was one past the largest order); 6.8 renamed it MAX_PAGE_ORDER.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 8, 0)
+#define KMEMLAB_MAX_PAGE_ORDER	MAX_PAGE_ORDER
+#elif LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
+#define KMEMLAB_MAX_PAGE_ORDER	MAX_ORDER
+#else
+#define KMEMLAB_MAX_PAGE_ORDER	(MAX_ORDER - 1)
+#endif
+
+/* 6.4 dropped class_create()'s owner argument. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
+#define kmemlab_class_create(name)	class_create(name)
+#else
+#define kmemlab_class_create(name)	class_create(THIS_MODULE, name)
+#endif
+
+/*
+ * The name of the kmalloc cache whose objects are @usable bytes, for @flags.
+ * struct kmem_cache is private to mm/, so the name is built the way
+ * create_kmalloc_caches() builds it (mm/slab_common.c, kmalloc_info[]):
+ * a prefix per kmalloc_type() and the object size ("kmalloc-cg-1k").
+ * The cache is checked to exist in kmalloc_caches[][].
+ */
+static inline bool kmemlab_kmalloc_cache_name(char *name, size_t len,
+					      size_t usable, gfp_t flags)
+{
+	enum kmalloc_cache_type type = kmalloc_type(flags);
+	const char *prefix = "kmalloc-";
+
+	if (!usable || usable > KMALLOC_MAX_CACHE_SIZE ||
+	    !kmalloc_caches[type][__kmalloc_index(usable, false)])
+		return false;
+#ifdef CONFIG_ZONE_DMA
+	if (type == KMALLOC_DMA)
+		prefix = "dma-kmalloc-";
+#endif
+#ifdef CONFIG_MEMCG_KMEM
+	if (type == KMALLOC_CGROUP)
+		prefix = "kmalloc-cg-";
+#endif
+	if (type == KMALLOC_RECLAIM)
+		prefix = "kmalloc-rcl-";
+	if (usable >= SZ_1K && !(usable % SZ_1K))
+		snprintf(name, len, "%s%zuk", prefix, usable / SZ_1K);
+	else
+		snprintf(name, len, "%s%zu", prefix, usable);
+	return true;
+}
+
+/*
+ * 6.11 made platform_driver.remove return void. KMEMLAB_DEFINE_REMOVE(name, fn)
+ * defines the callback @name around void @fn(struct platform_device *).
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
+#define KMEMLAB_DEFINE_REMOVE(name, fn)				\
+	static void name(struct platform_device *pdev) { fn(pdev); }
+#else
+#define KMEMLAB_DEFINE_REMOVE(name, fn)				\
+	static int name(struct platform_device *pdev) { fn(pdev); return 0; }
+#endif
+
+#endif /* KMEMLAB_COMPAT_H */

@@ -1,0 +1,217 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * kmemlab: shared declarations of the driver's files.
+ *
+ * main.c     module, platform driver, char device and file lifetime
+ * ioctl.c    ioctl dispatch and validation, one handler per command
+ * buf.c      the handle registry: quota, counters, free and devm release
+ * apis.c     the allocator back-end table, one row per API
+ * context.c  running an allocation in process/atomic/softirq/hardirq context
+ * inspect.c  what the kernel did: size class, zones, contiguity, zeroing
+ */
+#ifndef KMEMLAB_INTERNAL_H
+#define KMEMLAB_INTERNAL_H
+
+#include <linux/atomic.h>
+#include <linux/cdev.h>
+#include <linux/device.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/rwsem.h>
+#include <linux/slab.h>
+#include <linux/types.h>
+#include <linux/xarray.h>
+#include <linux/kmemlab.h>
+
+#include "compat.h"
+
+#define KMEMLAB_MAX_DEVICES	16
+
+struct kmemlab_buf;
+struct kmemlab_op;
+
+/* What an API needs besides a size and gfp flags; what it promises. */
+#define KMEMLAB_CAP_SLEEPS	BIT(0)	/* may sleep whatever the gfp flags */
+#define KMEMLAB_CAP_DEVM	BIT(1)	/* device-managed; freed by devres */
+#define KMEMLAB_CAP_COUNT	BIT(2)	/* takes count x size */
+#define KMEMLAB_CAP_CACHE	BIT(3)	/* takes a cache name, align, flags */
+#define KMEMLAB_CAP_RESIZE	BIT(4)	/* krealloc() may resize it */
+#define KMEMLAB_CAP_ORDER	BIT(5)	/* page allocator: size -> order */
+#define KMEMLAB_CAP_VMAP	BIT(6)	/* maps order-0 pages (may be vmalloc) */
+
+/**
+ * struct kmemlab_api_ops - one row of the back-end table
+ * @api: enum kmemlab_api.
+ * @name: the kernel function's name.
+ * @caps: KMEMLAB_CAP_* bits.
+ * @gfp_ok: the KMEMLAB_GFP_* bits the API accepts.
+ * @max_size: the largest request the API could ever satisfy.
+ * @alloc: allocate @op->size bytes with @op->gfp; runs in the requested
+ *	context, so it may only use @op and must not sleep unless the API or
+ *	the gfp flags allow it. Returns the memory or NULL.
+ * @free: free @buf's memory; process context.
+ */
+struct kmemlab_api_ops {
+	u32 api;
+	const char *name;
+	u32 caps;
+	u64 gfp_ok;
+	u64 (*max_size)(void);
+	void *(*alloc)(struct kmemlab_op *op);
+	void (*free)(struct kmemlab_buf *buf);
+};
+
+/**
+ * struct kmemlab_cache - a kmem_cache created for %KMEMLAB_API_KMEM_CACHE
+ * @node: in kmemlab_dev.caches.
+ * @cache: the kernel's cache.
+ * @name: the caller's name for it.
+ * @kname: the kernel's name for it, as /proc/slabinfo shows it.
+ * @size: object size.
+ * @align: alignment asked for.
+ * @flags: KMEMLAB_ALLOC_* bits it was created with.
+ * @objects: live objects; the cache is destroyed when this drops to 0.
+ */
+struct kmemlab_cache {
+	struct list_head node;
+	struct kmem_cache *cache;
+	char name[KMEMLAB_NAME_LEN];
+	char kname[KMEMLAB_NAME_LEN];
+	u32 size;
+	u32 align;
+	u32 flags;
+	unsigned int objects;
+};
+
+/**
+ * struct kmemlab_counters - live allocations and bytes, per API
+ * @allocs: allocations, indexed by enum kmemlab_api.
+ * @bytes: bytes requested by them.
+ */
+struct kmemlab_counters {
+	atomic64_t allocs[KMEMLAB_API_COUNT];
+	atomic64_t bytes[KMEMLAB_API_COUNT];
+};
+
+/**
+ * struct kmemlab_dev - per-device state, devm_kzalloc()'d in probe
+ * @pdev: the platform device.
+ * @node: the file side; outlives this struct while files are open.
+ * @lock: serialises the registry and the caches.
+ * @bufs: handle -> struct kmemlab_buf.
+ * @caches: struct kmemlab_cache list.
+ * @live: live allocations and bytes of this device, per API.
+ */
+struct kmemlab_dev {
+	struct platform_device *pdev;
+	struct kmemlab_node *node;
+	struct mutex lock; /* serialises @bufs and @caches */
+	struct xarray bufs;
+	struct list_head caches;
+	struct kmemlab_counters live;
+};
+
+/**
+ * struct kmemlab_node - the char device; what open files point at
+ * @dev: class device, refcounted; its release frees the node.
+ * @cdev: the char device, registered with cdev_device_add().
+ * @rwsem: taken for read by every file operation, for write by remove.
+ * @disconnected: set by remove; file operations then return -ENODEV.
+ * @kd: the device state; valid only while !@disconnected, under @rwsem.
+ * @id: N of /dev/kmemlabN.
+ */
+struct kmemlab_node {
+	struct device dev;
+	struct cdev cdev;
+	struct rw_semaphore rwsem;
+	bool disconnected;
+	struct kmemlab_dev *kd;
+	int id;
+};
+
+/**
+ * struct kmemlab_op - one allocator call, carried into its context
+ * @ops: the API.
+ * @kd: the device.
+ * @gfp: kernel gfp flags.
+ * @size: bytes (count x size for the kcalloc APIs).
+ * @count: elements for the kcalloc APIs.
+ * @order: page order for the page APIs.
+ * @cache: the kmem_cache for %KMEMLAB_API_KMEM_CACHE.
+ * @old: the memory to resize, for krealloc().
+ * @ptr: (out) the memory, or NULL.
+ * @time_ns: (out) how long the call took.
+ * @seen: (out) KMEMLAB_SEEN_* bits observed during the call.
+ */
+struct kmemlab_op {
+	const struct kmemlab_api_ops *ops;
+	struct kmemlab_dev *kd;
+	gfp_t gfp;
+	size_t size;
+	size_t count;
+	unsigned int order;
+	struct kmem_cache *cache;
+	void *old;
+	void *ptr;
+	u64 time_ns;
+	u32 seen;
+};
+
+/**
+ * struct kmemlab_buf - one live allocation
+ * @ops: the API that made it.
+ * @kd: the device that owns it.
+ * @ptr: the memory.
+ * @order: page order for the page APIs.
+ * @cache: the kmemlab cache for %KMEMLAB_API_KMEM_CACHE.
+ * @report: what the kernel did, with raw addresses (withheld on copy-out
+ *	from callers without CAP_SYS_ADMIN).
+ */
+struct kmemlab_buf {
+	const struct kmemlab_api_ops *ops;
+	struct kmemlab_dev *kd;
+	void *ptr;
+	unsigned int order;
+	struct kmemlab_cache *cache;
+	struct kmemlab_report report;
+};
+
+/* main.c */
+extern unsigned long kmemlab_max_bytes;
+
+/* apis.c */
+const struct kmemlab_api_ops *kmemlab_api(u32 api);
+u64 kmemlab_apis_mask(void);
+gfp_t kmemlab_gfp(u64 abi_gfp);
+int kmemlab_check_gfp(const struct kmemlab_api_ops *ops, u64 abi_gfp,
+		      size_t size, u32 context);
+unsigned int kmemlab_order(size_t size);
+
+/* context.c */
+int kmemlab_run(struct kmemlab_op *op, u32 context);
+u32 kmemlab_contexts_mask(void);
+
+/* inspect.c */
+void kmemlab_inspect(struct kmemlab_buf *buf, const struct kmemlab_op *op,
+		     u64 abi_gfp, u32 context);
+void kmemlab_info_kernel(struct kmemlab_info *info);
+
+/* buf.c */
+extern struct kmemlab_counters kmemlab_live;
+void kmemlab_counters_sum(struct kmemlab_counters *c, struct kmemlab_count *sum);
+int kmemlab_charge(struct kmemlab_dev *kd, u32 api, s64 bytes, int n);
+void kmemlab_uncharge(struct kmemlab_dev *kd, u32 api, s64 bytes, int n);
+int kmemlab_buf_add(struct kmemlab_dev *kd, struct kmemlab_buf *buf);
+struct kmemlab_buf *kmemlab_buf_get(struct kmemlab_dev *kd, u32 handle);
+void kmemlab_buf_discard(struct kmemlab_buf *buf);
+void kmemlab_buf_free(struct kmemlab_buf *buf);
+unsigned int kmemlab_buf_free_all(struct kmemlab_dev *kd, bool unbinding);
+int kmemlab_cache_get(struct kmemlab_dev *kd, const char *name, u32 size,
+		      u32 align, u32 flags, struct kmemlab_cache **out);
+void kmemlab_cache_put(struct kmemlab_dev *kd, struct kmemlab_cache *c);
+
+/* ioctl.c */
+long kmemlab_ioctl_locked(struct kmemlab_dev *kd, unsigned int cmd,
+			  void __user *arg);
+
+#endif /* KMEMLAB_INTERNAL_H */

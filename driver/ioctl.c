@@ -1,0 +1,492 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kmemlab: ioctl dispatch and validation.
+ *
+ * One handler per command, found in a table by the exact command number (so
+ * a wrong size or direction is -ENOTTY like any unknown command). Each
+ * handler copies its argument in, validates every field before anything is
+ * allocated, does one thing, and copies out only on success. Callers hold
+ * the node's rwsem for read and have checked that the device is bound.
+ */
+#include <linux/capability.h>
+#include <linux/mm.h>
+#include <linux/overflow.h>
+#include <linux/platform_device.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+
+#include "internal.h"
+
+/* Raw addresses only for CAP_SYS_ADMIN; the stored report keeps them. */
+static void kmemlab_report_out(const struct kmemlab_buf *buf,
+			       struct kmemlab_report *out)
+{
+	*out = buf->report;
+	if (capable(CAP_SYS_ADMIN)) {
+		out->flags |= KMEMLAB_REPORT_ADDRS;
+	} else {
+		out->virt = 0;
+		out->phys = 0;
+	}
+}
+
+static int kmemlab_ioc_info(struct kmemlab_dev *kd, void __user *arg)
+{
+	struct kmemlab_info *info;
+	u32 api;
+	int ret = 0;
+
+	info = kzalloc(sizeof(*info), GFP_KERNEL);
+	if (!info)
+		return -ENOMEM;
+	info->abi_version = KMEMLAB_ABI_VERSION;
+	info->device_id = kd->node->id;
+	info->apis = kmemlab_apis_mask();
+	info->gfp = KMEMLAB_GFP_BASE_MASK | KMEMLAB_GFP_ZONE_MASK |
+		    KMEMLAB_GFP_MOD_MASK;
+	info->contexts = kmemlab_contexts_mask();
+	info->max_bytes = READ_ONCE(kmemlab_max_bytes);
+	kmemlab_counters_sum(&kd->live, &info->dev_live);
+	kmemlab_counters_sum(&kmemlab_live, &info->all_live);
+	for (api = 0; api < KMEMLAB_API_COUNT; api++) {
+		info->api_live[api].allocs = atomic64_read(&kmemlab_live.allocs[api]);
+		info->api_live[api].bytes = atomic64_read(&kmemlab_live.bytes[api]);
+	}
+	kmemlab_info_kernel(info);
+	if (capable(CAP_SYS_ADMIN))
+		info->flags |= KMEMLAB_INFO_CAP_SYS_ADMIN;
+	if (copy_to_user(arg, info, sizeof(*info)))
+		ret = -EFAULT;
+	kfree(info);
+	return ret;
+}
+
+/* The API-specific fields of an ALLOC request: set where needed, else zero. */
+static int kmemlab_alloc_args(const struct kmemlab_api_ops *ops,
+			      const struct kmemlab_alloc *req, size_t *total)
+{
+	bool cache = ops->caps & KMEMLAB_CAP_CACHE;
+
+	if (req->pad || memchr_inv(req->reserved, 0, sizeof(req->reserved)))
+		return -EINVAL;
+	if (!cache && (req->align || req->flags ||
+		       memchr_inv(req->name, 0, sizeof(req->name))))
+		return -EINVAL;
+	if (req->flags & ~KMEMLAB_ALLOC_HWCACHE_ALIGN)
+		return -EINVAL;
+	if (!(ops->caps & KMEMLAB_CAP_COUNT)) {
+		if (req->count)
+			return -EINVAL;
+		*total = req->size;
+		return 0;
+	}
+	if (!req->count)
+		return -EINVAL;
+	if (check_mul_overflow((size_t)req->size, (size_t)req->count, total))
+		return -EOVERFLOW;
+	return 0;
+}
+
+/* Charge, run in context, inspect, register; unwind on any failure. */
+static int kmemlab_alloc_locked(struct kmemlab_dev *kd,
+				struct kmemlab_alloc *req,
+				const struct kmemlab_api_ops *ops, size_t total)
+{
+	struct kmemlab_op op = {
+		.ops = ops,
+		.kd = kd,
+		.gfp = kmemlab_gfp(req->gfp) | __GFP_NOWARN,
+		.size = total,
+		.count = req->count,
+		.order = kmemlab_order(total),
+	};
+	struct kmemlab_buf *buf;
+	int ret;
+
+	buf = kzalloc(sizeof(*buf), GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	buf->ops = ops;
+	buf->kd = kd;
+	buf->order = op.order;
+	buf->report.api = ops->api;
+	buf->report.size = total;
+	ret = kmemlab_charge(kd, ops->api, total, 1);
+	if (ret)
+		goto err_buf;
+	if (ops->caps & KMEMLAB_CAP_CACHE) {
+		ret = kmemlab_cache_get(kd, req->name, req->size, req->align,
+					req->flags, &buf->cache);
+		if (ret)
+			goto err_charge;
+		op.cache = buf->cache->cache;
+	}
+	ret = kmemlab_run(&op, req->context);
+	if (!ret && !op.ptr)
+		ret = -ENOMEM;
+	if (ret)
+		goto err_cache;
+	buf->ptr = op.ptr;
+	kmemlab_inspect(buf, &op, req->gfp, req->context);
+	ret = kmemlab_buf_add(kd, buf);
+	if (ret) {
+		kmemlab_buf_discard(buf);
+		return ret;
+	}
+	kmemlab_report_out(buf, &req->report);
+	return 0;
+
+err_cache:
+	if (buf->cache)
+		kmemlab_cache_put(kd, buf->cache);
+err_charge:
+	kmemlab_uncharge(kd, ops->api, total, 1);
+err_buf:
+	kfree(buf);
+	return ret;
+}
+
+static int kmemlab_ioc_alloc(struct kmemlab_dev *kd, void __user *arg)
+{
+	const struct kmemlab_api_ops *ops;
+	struct kmemlab_alloc req;
+	struct kmemlab_buf *buf;
+	size_t total;
+	int ret;
+
+	if (copy_from_user(&req, arg, sizeof(req)))
+		return -EFAULT;
+	ops = kmemlab_api(req.api);
+	if (!ops || !req.size || !req.context ||
+	    req.context >= KMEMLAB_CTX_COUNT)
+		return -EINVAL;
+	ret = kmemlab_alloc_args(ops, &req, &total);
+	if (ret)
+		return ret;
+	if (total > ops->max_size())
+		return -E2BIG;
+	ret = kmemlab_check_gfp(ops, req.gfp, total, req.context);
+	if (ret)
+		return ret;
+
+	if (mutex_lock_interruptible(&kd->lock))
+		return -EINTR;
+	ret = kmemlab_alloc_locked(kd, &req, ops, total);
+	if (!ret && copy_to_user(arg, &req, sizeof(req))) {
+		/* Nobody learnt the handle: take the allocation back. */
+		buf = xa_erase(&kd->bufs, req.report.handle);
+		kmemlab_buf_free(buf);
+		ret = -EFAULT;
+	}
+	mutex_unlock(&kd->lock);
+	return ret;
+}
+
+static int kmemlab_realloc_locked(struct kmemlab_dev *kd,
+				  struct kmemlab_realloc *req)
+{
+	const struct kmemlab_api_ops *krealloc_ops = kmemlab_api(KMEMLAB_API_KREALLOC);
+	struct kmemlab_buf *buf = kmemlab_buf_get(kd, req->handle);
+	struct kmemlab_op op = {
+		.ops = krealloc_ops,
+		.kd = kd,
+		.gfp = kmemlab_gfp(req->gfp) | __GFP_NOWARN,
+		.size = req->size,
+	};
+	s64 delta;
+	int ret;
+
+	if (!buf)
+		return -ENOENT;
+	if (!(buf->ops->caps & KMEMLAB_CAP_RESIZE))
+		return -EINVAL;
+	delta = (s64)req->size - (s64)buf->report.size;
+	ret = kmemlab_charge(kd, buf->ops->api, delta, 0);
+	if (ret)
+		return ret;
+	op.old = buf->ptr;
+	op.order = kmemlab_order(req->size);
+	kmemlab_run(&op, req->context);
+	if (!op.ptr) {
+		kmemlab_uncharge(kd, buf->ops->api, delta, 0);
+		return -ENOMEM;
+	}
+	buf->ptr = op.ptr;
+	kmemlab_inspect(buf, &op, req->gfp, req->context);
+	kmemlab_report_out(buf, &req->report);
+	return 0;
+}
+
+static int kmemlab_ioc_realloc(struct kmemlab_dev *kd, void __user *arg)
+{
+	struct kmemlab_realloc req;
+	int ret;
+
+	if (copy_from_user(&req, arg, sizeof(req)))
+		return -EFAULT;
+	if (!req.size || !req.context || req.context >= KMEMLAB_CTX_COUNT ||
+	    memchr_inv(req.reserved, 0, sizeof(req.reserved)))
+		return -EINVAL;
+	if (req.size > KMALLOC_MAX_SIZE)
+		return -E2BIG;
+	ret = kmemlab_check_gfp(kmemlab_api(KMEMLAB_API_KREALLOC), req.gfp,
+				req.size, req.context);
+	if (ret)
+		return ret;
+
+	if (mutex_lock_interruptible(&kd->lock))
+		return -EINTR;
+	ret = kmemlab_realloc_locked(kd, &req);
+	mutex_unlock(&kd->lock);
+	if (!ret && copy_to_user(arg, &req, sizeof(req)))
+		ret = -EFAULT;
+	return ret;
+}
+
+static int kmemlab_ioc_free(struct kmemlab_dev *kd, void __user *arg)
+{
+	struct kmemlab_free req;
+	struct kmemlab_buf *buf;
+	bool all;
+
+	if (copy_from_user(&req, arg, sizeof(req)))
+		return -EFAULT;
+	all = req.flags & KMEMLAB_FREE_ALL;
+	if (req.pad || (req.flags & ~KMEMLAB_FREE_ALL) || !req.handle != all)
+		return -EINVAL;
+
+	if (mutex_lock_interruptible(&kd->lock))
+		return -EINTR;
+	if (all) {
+		req.freed = kmemlab_buf_free_all(kd, false);
+	} else {
+		buf = xa_erase(&kd->bufs, req.handle);
+		if (buf)
+			kmemlab_buf_free(buf);
+		req.freed = !!buf;
+	}
+	mutex_unlock(&kd->lock);
+	if (!all && !req.freed)
+		return -ENOENT;
+	return copy_to_user(arg, &req, sizeof(req)) ? -EFAULT : 0;
+}
+
+static int kmemlab_ioc_query(struct kmemlab_dev *kd, void __user *arg)
+{
+	struct kmemlab_query req;
+	struct kmemlab_buf *buf;
+
+	if (copy_from_user(&req, arg, sizeof(req)))
+		return -EFAULT;
+	if (req.pad)
+		return -EINVAL;
+
+	if (mutex_lock_interruptible(&kd->lock))
+		return -EINTR;
+	buf = kmemlab_buf_get(kd, req.handle);
+	if (buf)
+		kmemlab_report_out(buf, &req.report);
+	mutex_unlock(&kd->lock);
+	if (!buf)
+		return -ENOENT;
+	return copy_to_user(arg, &req, sizeof(req)) ? -EFAULT : 0;
+}
+
+static int kmemlab_list_locked(struct kmemlab_dev *kd, struct kmemlab_list *req)
+{
+	struct kmemlab_report __user *out = u64_to_user_ptr(req->records);
+	struct kmemlab_report rec;
+	struct kmemlab_buf *buf;
+	unsigned long id;
+
+	req->needed = 0;
+	req->returned = 0;
+	xa_for_each(&kd->bufs, id, buf) {
+		req->needed++;
+		if (req->returned == req->capacity)
+			continue;
+		kmemlab_report_out(buf, &rec);
+		if (copy_to_user(&out[req->returned], &rec, sizeof(rec)))
+			return -EFAULT;
+		req->returned++;
+	}
+	return 0;
+}
+
+static int kmemlab_ioc_list(struct kmemlab_dev *kd, void __user *arg)
+{
+	struct kmemlab_list req;
+	int ret;
+
+	if (copy_from_user(&req, arg, sizeof(req)))
+		return -EFAULT;
+	if (req.flags || (req.capacity && !req.records))
+		return -EINVAL;
+
+	if (mutex_lock_interruptible(&kd->lock))
+		return -EINTR;
+	ret = kmemlab_list_locked(kd, &req);
+	mutex_unlock(&kd->lock);
+	if (!ret && copy_to_user(arg, &req, sizeof(req)))
+		ret = -EFAULT;
+	return ret;
+}
+
+/* The live allocation @handle and the range [offset, offset + length). */
+static struct kmemlab_buf *kmemlab_range(struct kmemlab_dev *kd, u32 handle,
+					 u64 offset, u64 *length)
+{
+	struct kmemlab_buf *buf = kmemlab_buf_get(kd, handle);
+	u64 size;
+
+	if (!buf)
+		return ERR_PTR(-ENOENT);
+	size = buf->report.size;
+	if (offset >= size)
+		return ERR_PTR(-EINVAL);
+	if (!*length)
+		*length = size - offset;
+	if (*length > size - offset)
+		return ERR_PTR(-EINVAL);
+	return buf;
+}
+
+static int kmemlab_fill_locked(struct kmemlab_dev *kd, struct kmemlab_fill *req,
+			       bool verify)
+{
+	struct kmemlab_buf *buf;
+	const u8 *p;
+	u64 i;
+
+	buf = kmemlab_range(kd, req->handle, req->offset, &req->length);
+	if (IS_ERR(buf))
+		return PTR_ERR(buf);
+	p = (u8 *)buf->ptr + req->offset;
+	if (!verify) {
+		memset(buf->ptr + req->offset, req->pattern, req->length);
+		return 0;
+	}
+	req->mismatches = 0;
+	req->first_mismatch = buf->report.size;
+	for (i = 0; i < req->length; i++) {
+		if (p[i] == req->pattern)
+			continue;
+		if (!req->mismatches++)
+			req->first_mismatch = req->offset + i;
+	}
+	return 0;
+}
+
+static int kmemlab_fill_verify(struct kmemlab_dev *kd, void __user *arg,
+			       bool verify)
+{
+	struct kmemlab_fill req;
+	int ret;
+
+	if (copy_from_user(&req, arg, sizeof(req)))
+		return -EFAULT;
+	if (req.pattern > U8_MAX ||
+	    memchr_inv(req.reserved, 0, sizeof(req.reserved)))
+		return -EINVAL;
+
+	if (mutex_lock_interruptible(&kd->lock))
+		return -EINTR;
+	ret = kmemlab_fill_locked(kd, &req, verify);
+	mutex_unlock(&kd->lock);
+	if (!ret && verify && copy_to_user(arg, &req, sizeof(req)))
+		ret = -EFAULT;
+	return ret;
+}
+
+static int kmemlab_ioc_fill(struct kmemlab_dev *kd, void __user *arg)
+{
+	return kmemlab_fill_verify(kd, arg, false);
+}
+
+static int kmemlab_ioc_verify(struct kmemlab_dev *kd, void __user *arg)
+{
+	return kmemlab_fill_verify(kd, arg, true);
+}
+
+/*
+ * Copy out through a bounce page: the memory may be a slab object of a cache
+ * with no usercopy region, which hardened usercopy would refuse.
+ */
+static int kmemlab_read_locked(struct kmemlab_dev *kd, struct kmemlab_read *req,
+			       void *bounce)
+{
+	u8 __user *dst = u64_to_user_ptr(req->buf);
+	struct kmemlab_buf *buf;
+	u64 done, n;
+
+	buf = kmemlab_range(kd, req->handle, req->offset, &req->length);
+	if (IS_ERR(buf))
+		return PTR_ERR(buf);
+	for (done = 0; done < req->length; done += n) {
+		n = min_t(u64, PAGE_SIZE, req->length - done);
+		memcpy(bounce, buf->ptr + req->offset + done, n);
+		if (copy_to_user(dst + done, bounce, n))
+			return -EFAULT;
+	}
+	return 0;
+}
+
+static int kmemlab_ioc_read(struct kmemlab_dev *kd, void __user *arg)
+{
+	struct kmemlab_read req;
+	void *bounce;
+	int ret;
+
+	if (copy_from_user(&req, arg, sizeof(req)))
+		return -EFAULT;
+	if (req.pad || !req.length || req.length > KMEMLAB_READ_MAX)
+		return -EINVAL;
+	bounce = kmalloc(PAGE_SIZE, GFP_KERNEL);
+	if (!bounce)
+		return -ENOMEM;
+
+	if (mutex_lock_interruptible(&kd->lock)) {
+		kfree(bounce);
+		return -EINTR;
+	}
+	ret = kmemlab_read_locked(kd, &req, bounce);
+	mutex_unlock(&kd->lock);
+	kfree(bounce);
+	return ret;
+}
+
+static const struct {
+	unsigned int cmd;
+	int (*fn)(struct kmemlab_dev *kd, void __user *arg);
+} kmemlab_ioctls[] = {
+	{ KMEMLAB_IOC_INFO,	kmemlab_ioc_info },
+	{ KMEMLAB_IOC_ALLOC,	kmemlab_ioc_alloc },
+	{ KMEMLAB_IOC_FREE,	kmemlab_ioc_free },
+	{ KMEMLAB_IOC_QUERY,	kmemlab_ioc_query },
+	{ KMEMLAB_IOC_LIST,	kmemlab_ioc_list },
+	{ KMEMLAB_IOC_REALLOC,	kmemlab_ioc_realloc },
+	{ KMEMLAB_IOC_FILL,	kmemlab_ioc_fill },
+	{ KMEMLAB_IOC_VERIFY,	kmemlab_ioc_verify },
+	{ KMEMLAB_IOC_READ,	kmemlab_ioc_read },
+};
+
+/**
+ * kmemlab_ioctl_locked() - run one ioctl on a bound device
+ * @kd: the device.
+ * @cmd: the command number.
+ * @arg: its user argument.
+ *
+ * Return: the handler's result, or -ENOTTY for an unknown command.
+ */
+long kmemlab_ioctl_locked(struct kmemlab_dev *kd, unsigned int cmd,
+			  void __user *arg)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(kmemlab_ioctls); i++)
+		if (kmemlab_ioctls[i].cmd == cmd)
+			return kmemlab_ioctls[i].fn(kd, arg);
+	return -ENOTTY;
+}

@@ -1,0 +1,493 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * kmemlab: make real kernel allocations from userspace and report what the
+ * kernel did with them.
+ *
+ * The ABI follows Documentation/process/botching-up-ioctls.rst: fixed-width
+ * types, natural alignment with explicit padding, every struct a multiple of
+ * 8 bytes, pointers passed as __u64, reserved fields and unknown flag bits
+ * rejected with -EINVAL so that they can be given a meaning later. Enums
+ * start at 1 so that a zeroed, uninitialised field is caught.
+ *
+ * Errors common to every command:
+ *  -ENOTTY  the command number is not one of kmemlab's.
+ *  -EFAULT  the argument pointer (or a pointer inside it) is not readable or
+ *           writable.
+ *  -EINVAL  a reserved field or pad is not zero, or an unknown flag bit is set.
+ *  -ENODEV  the device was unbound while the file was open.
+ *  -EINTR   a signal arrived while waiting for the device lock.
+ */
+#ifndef _UAPI_LINUX_KMEMLAB_H
+#define _UAPI_LINUX_KMEMLAB_H
+
+#include <linux/ioctl.h>
+#include <linux/types.h>
+
+#define KMEMLAB_ABI_VERSION	1
+
+/**
+ * enum kmemlab_api - the allocator interfaces a caller can exercise
+ * @KMEMLAB_API_KMALLOC: kmalloc() / kfree().
+ * @KMEMLAB_API_KZALLOC: kzalloc() / kfree().
+ * @KMEMLAB_API_VMALLOC: __vmalloc() / vfree().
+ * @KMEMLAB_API_DEVM_KZALLOC: devm_kzalloc() on the platform device; freed by
+ *	devm_kfree(), or by devres when the driver is unbound.
+ * @KMEMLAB_API_KCALLOC: kcalloc() of @count elements of @size bytes / kfree().
+ * @KMEMLAB_API_KREALLOC: krealloc() from NULL / kfree(); the handle can then
+ *	be resized with %KMEMLAB_IOC_REALLOC.
+ * @KMEMLAB_API_VZALLOC: vzalloc() / vfree().
+ * @KMEMLAB_API_KVMALLOC: kvmalloc() / kvfree(): slab, pages or vmalloc.
+ * @KMEMLAB_API_KVZALLOC: kvzalloc() / kvfree().
+ * @KMEMLAB_API_GET_FREE_PAGES: __get_free_pages() / free_pages() of the
+ *	order that covers @size.
+ * @KMEMLAB_API_ALLOC_PAGES: alloc_pages() / __free_pages(), likewise.
+ * @KMEMLAB_API_GET_ZEROED_PAGE: get_zeroed_page() / free_page(); @size at
+ *	most PAGE_SIZE.
+ * @KMEMLAB_API_KMEM_CACHE: kmem_cache_alloc() / kmem_cache_free() from a
+ *	cache named @name (created on first use, destroyed with its last object).
+ * @KMEMLAB_API_DEVM_KMALLOC: devm_kmalloc(); freed like devm_kzalloc().
+ * @KMEMLAB_API_DEVM_KCALLOC: devm_kcalloc(); freed like devm_kzalloc().
+ * @KMEMLAB_API_COUNT: one past the last valid value.
+ */
+enum kmemlab_api {
+	KMEMLAB_API_KMALLOC = 1,
+	KMEMLAB_API_KZALLOC = 2,
+	KMEMLAB_API_VMALLOC = 3,
+	KMEMLAB_API_DEVM_KZALLOC = 4,
+	KMEMLAB_API_KCALLOC = 5,
+	KMEMLAB_API_KREALLOC = 6,
+	KMEMLAB_API_VZALLOC = 7,
+	KMEMLAB_API_KVMALLOC = 8,
+	KMEMLAB_API_KVZALLOC = 9,
+	KMEMLAB_API_GET_FREE_PAGES = 10,
+	KMEMLAB_API_ALLOC_PAGES = 11,
+	KMEMLAB_API_GET_ZEROED_PAGE = 12,
+	KMEMLAB_API_KMEM_CACHE = 13,
+	KMEMLAB_API_DEVM_KMALLOC = 14,
+	KMEMLAB_API_DEVM_KCALLOC = 15,
+	KMEMLAB_API_COUNT
+};
+
+/* Room for API counters in struct kmemlab_info; never below KMEMLAB_API_COUNT. */
+#define KMEMLAB_API_SLOTS	32
+
+/*
+ * GFP flags, as the ABI's own bits. Raw kernel gfp_t bits change between
+ * kernel versions and are not ABI; the driver translates these.
+ *
+ * At most one of the base types (GFP_KERNEL ... GFP_HIGHUSER) and at most one
+ * zone modifier (GFP_DMA, GFP_DMA32) may be given; the __GFP modifiers combine
+ * freely. A value of 0 is rejected.
+ */
+/* base types */
+#define KMEMLAB_GFP_KERNEL		(1ULL << 0)
+#define KMEMLAB_GFP_ATOMIC		(1ULL << 1)
+#define KMEMLAB_GFP_NOWAIT		(1ULL << 2)
+#define KMEMLAB_GFP_NOIO		(1ULL << 3)
+#define KMEMLAB_GFP_NOFS		(1ULL << 4)
+#define KMEMLAB_GFP_USER		(1ULL << 5)
+#define KMEMLAB_GFP_HIGHUSER		(1ULL << 6)	/* page APIs only */
+#define KMEMLAB_GFP_BASE_MASK		0x7fULL
+/* zone modifiers */
+#define KMEMLAB_GFP_DMA			(1ULL << 16)
+#define KMEMLAB_GFP_DMA32		(1ULL << 17)
+#define KMEMLAB_GFP_ZONE_MASK		(3ULL << 16)
+/* action modifiers */
+#define KMEMLAB_GFP_ZERO		(1ULL << 32)	/* __GFP_ZERO */
+#define KMEMLAB_GFP_NOWARN		(1ULL << 33)	/* __GFP_NOWARN */
+#define KMEMLAB_GFP_NORETRY		(1ULL << 34)	/* __GFP_NORETRY */
+#define KMEMLAB_GFP_RETRY_MAYFAIL	(1ULL << 35)	/* __GFP_RETRY_MAYFAIL */
+#define KMEMLAB_GFP_NOFAIL		(1ULL << 36)	/* __GFP_NOFAIL, order <= 1 */
+#define KMEMLAB_GFP_HIGH		(1ULL << 37)	/* __GFP_HIGH */
+#define KMEMLAB_GFP_ACCOUNT		(1ULL << 38)	/* __GFP_ACCOUNT */
+#define KMEMLAB_GFP_MOD_MASK		(0x7fULL << 32)
+
+/**
+ * enum kmemlab_context - where the driver runs the allocation
+ * @KMEMLAB_CTX_PROCESS: in the ioctl caller's process context.
+ * @KMEMLAB_CTX_ATOMIC: in the caller's task with a spinlock held
+ *	(preemption off).
+ * @KMEMLAB_CTX_SOFTIRQ: in a tasklet (softirq context).
+ * @KMEMLAB_CTX_HARDIRQ: in an irq_work callback (hardirq context).
+ * @KMEMLAB_CTX_COUNT: one past the last valid value.
+ *
+ * Only %KMEMLAB_CTX_PROCESS may sleep: a request whose API or gfp flags may
+ * sleep is refused with -EINVAL in the other three, before anything runs.
+ */
+enum kmemlab_context {
+	KMEMLAB_CTX_PROCESS = 1,
+	KMEMLAB_CTX_ATOMIC = 2,
+	KMEMLAB_CTX_SOFTIRQ = 3,
+	KMEMLAB_CTX_HARDIRQ = 4,
+	KMEMLAB_CTX_COUNT
+};
+
+/**
+ * enum kmemlab_backing - what memory the kernel handed out
+ * @KMEMLAB_BACKING_SLAB: an object from a slab cache (see @cache in the report).
+ * @KMEMLAB_BACKING_PAGES: whole pages from the page allocator (kmalloc of a
+ *	size above KMALLOC_MAX_CACHE_SIZE, or a page API), order in @order.
+ * @KMEMLAB_BACKING_VMALLOC: a vmalloc area: pages mapped into the vmalloc
+ *	range of the kernel address space.
+ */
+enum kmemlab_backing {
+	KMEMLAB_BACKING_SLAB = 1,
+	KMEMLAB_BACKING_PAGES = 2,
+	KMEMLAB_BACKING_VMALLOC = 3,
+};
+
+/**
+ * enum kmemlab_zone - memory zones, as the ABI numbers them
+ * @KMEMLAB_ZONE_DMA: ZONE_DMA (below 16 MiB on x86).
+ * @KMEMLAB_ZONE_DMA32: ZONE_DMA32 (below 4 GiB).
+ * @KMEMLAB_ZONE_NORMAL: ZONE_NORMAL.
+ * @KMEMLAB_ZONE_HIGHMEM: ZONE_HIGHMEM (32-bit kernels only).
+ * @KMEMLAB_ZONE_MOVABLE: ZONE_MOVABLE.
+ * @KMEMLAB_ZONE_DEVICE: ZONE_DEVICE.
+ * @KMEMLAB_ZONE_COUNT: one past the last valid value.
+ */
+enum kmemlab_zone {
+	KMEMLAB_ZONE_DMA = 1,
+	KMEMLAB_ZONE_DMA32 = 2,
+	KMEMLAB_ZONE_NORMAL = 3,
+	KMEMLAB_ZONE_HIGHMEM = 4,
+	KMEMLAB_ZONE_MOVABLE = 5,
+	KMEMLAB_ZONE_DEVICE = 6,
+	KMEMLAB_ZONE_COUNT
+};
+
+/* struct kmemlab_report.flags */
+/* Every byte was zero when the allocator returned, before anything wrote it. */
+#define KMEMLAB_REPORT_ZEROED		(1U << 0)
+/* The address lies in the kernel's direct (linear) map. */
+#define KMEMLAB_REPORT_DIRECT_MAP	(1U << 1)
+/* The address lies in the vmalloc range (VMALLOC_START..VMALLOC_END). */
+#define KMEMLAB_REPORT_VMALLOC_RANGE	(1U << 2)
+/* @virt and @phys hold raw addresses (the caller has CAP_SYS_ADMIN). */
+#define KMEMLAB_REPORT_ADDRS		(1U << 3)
+/* Every page lies in the zone the gfp flags asked for (see @zones). */
+#define KMEMLAB_REPORT_ZONE_OK		(1U << 4)
+/* Device-managed: devres frees it when the driver is unbound. */
+#define KMEMLAB_REPORT_DEVM		(1U << 5)
+
+/* struct kmemlab_report.seen: the context the allocation actually ran in */
+#define KMEMLAB_SEEN_PREEMPTIBLE	(1U << 0)	/* preemptible() */
+#define KMEMLAB_SEEN_IN_INTERRUPT	(1U << 1)	/* in_interrupt() */
+#define KMEMLAB_SEEN_IN_SOFTIRQ		(1U << 2)	/* in_serving_softirq() */
+#define KMEMLAB_SEEN_IN_HARDIRQ		(1U << 3)	/* in_hardirq() */
+#define KMEMLAB_SEEN_IRQS_DISABLED	(1U << 4)	/* irqs_disabled() */
+
+#define KMEMLAB_NAME_LEN	32
+/* The longest kmem_cache name a caller may give (the kernel adds a prefix). */
+#define KMEMLAB_CACHE_NAME_MAX	20
+
+/**
+ * struct kmemlab_report - what the kernel did for one allocation (out)
+ * @handle: the allocation's handle, unique within its device, >= 1.
+ * @api: enum kmemlab_api used.
+ * @size: bytes requested.
+ * @usable: bytes usable: ksize() for slab memory, whole pages for page
+ *	memory, the area size for vmalloc memory.
+ * @gfp: KMEMLAB_GFP_* bits as requested.
+ * @time_ns: time the allocator call took, in ns (ktime_get_ns()).
+ * @virt: kernel virtual address; 0 unless %KMEMLAB_REPORT_ADDRS.
+ * @phys: physical address of the first byte; 0 unless %KMEMLAB_REPORT_ADDRS.
+ * @context: enum kmemlab_context requested.
+ * @seen: KMEMLAB_SEEN_* bits observed while the allocator ran.
+ * @backing: enum kmemlab_backing.
+ * @order: page order for %KMEMLAB_BACKING_PAGES, else 0.
+ * @nr_pages: number of pages the memory touches.
+ * @phys_runs: number of physically contiguous runs over those pages
+ *	(1 = physically contiguous).
+ * @zone: enum kmemlab_zone of the first page.
+ * @zones: bit (1 << enum kmemlab_zone) set for every zone any page lies in.
+ * @flags: KMEMLAB_REPORT_* bits.
+ * @pad: zero.
+ * @cache: NUL-terminated name of the slab cache for %KMEMLAB_BACKING_SLAB,
+ *	else empty.
+ */
+struct kmemlab_report {
+	__u32 handle;
+	__u32 api;
+	__u64 size;
+	__u64 usable;
+	__u64 gfp;
+	__u64 time_ns;
+	__u64 virt;
+	__u64 phys;
+	__u32 context;
+	__u32 seen;
+	__u32 backing;
+	__u32 order;
+	__u32 nr_pages;
+	__u32 phys_runs;
+	__u32 zone;
+	__u32 zones;
+	__u32 flags;
+	__u32 pad;
+	char cache[KMEMLAB_NAME_LEN];
+};
+
+/**
+ * struct kmemlab_count - live allocations and bytes
+ * @allocs: number of live allocations.
+ * @bytes: bytes requested by those allocations.
+ */
+struct kmemlab_count {
+	__u64 allocs;
+	__u64 bytes;
+};
+
+/**
+ * struct kmemlab_range - a physical address range
+ * @start: first byte.
+ * @end: one past the last byte; 0 when the range is absent.
+ */
+struct kmemlab_range {
+	__u64 start;
+	__u64 end;
+};
+
+/* struct kmemlab_info.flags */
+#define KMEMLAB_INFO_INIT_ON_ALLOC	(1U << 0)	/* heap memory zeroed on alloc */
+#define KMEMLAB_INFO_INIT_ON_FREE	(1U << 1)	/* heap memory zeroed on free */
+#define KMEMLAB_INFO_CAP_SYS_ADMIN	(1U << 2)	/* the caller may see addresses */
+
+#define KMEMLAB_RELEASE_LEN	72
+
+/**
+ * struct kmemlab_info - the device, the driver and the kernel (out)
+ * @abi_version: %KMEMLAB_ABI_VERSION.
+ * @device_id: N of /dev/kmemlabN.
+ * @apis: bit (1 << enum kmemlab_api) for every API this driver supports.
+ * @gfp: every KMEMLAB_GFP_* bit this driver understands.
+ * @contexts: bit (1 << enum kmemlab_context) for every supported context.
+ * @flags: KMEMLAB_INFO_* bits.
+ * @page_size: PAGE_SIZE.
+ * @kmalloc_min_size: KMALLOC_MIN_SIZE, the smallest kmalloc object.
+ * @kmalloc_max_cache_size: KMALLOC_MAX_CACHE_SIZE, the largest request
+ *	served from a kmalloc slab cache; larger requests go to the page
+ *	allocator.
+ * @kmalloc_max_size: KMALLOC_MAX_SIZE, the largest request kmalloc accepts.
+ * @max_order: the largest order the page allocator serves.
+ * @pad: zero.
+ * @vmalloc_size: VMALLOC_END - VMALLOC_START.
+ * @max_bytes: quota: the most bytes live at once, over all devices.
+ * @dev_live: live allocations of this device.
+ * @all_live: live allocations of the whole module, including device-managed
+ *	memory that devres has not released yet.
+ * @api_live: @all_live per API, indexed by enum kmemlab_api.
+ * @zone_range: span of each populated zone, indexed by enum kmemlab_zone.
+ * @release: the running kernel's release (utsname), NUL-terminated.
+ * @reserved: zero.
+ */
+struct kmemlab_info {
+	__u32 abi_version;
+	__u32 device_id;
+	__u64 apis;
+	__u64 gfp;
+	__u32 contexts;
+	__u32 flags;
+	__u32 page_size;
+	__u32 kmalloc_min_size;
+	__u64 kmalloc_max_cache_size;
+	__u64 kmalloc_max_size;
+	__u32 max_order;
+	__u32 pad;
+	__u64 vmalloc_size;
+	__u64 max_bytes;
+	struct kmemlab_count dev_live;
+	struct kmemlab_count all_live;
+	struct kmemlab_count api_live[KMEMLAB_API_SLOTS];
+	struct kmemlab_range zone_range[KMEMLAB_ZONE_COUNT];
+	char release[KMEMLAB_RELEASE_LEN];
+	__u64 reserved[8];
+};
+
+/* struct kmemlab_alloc.flags */
+/* %KMEMLAB_API_KMEM_CACHE: create the cache with SLAB_HWCACHE_ALIGN. */
+#define KMEMLAB_ALLOC_HWCACHE_ALIGN	(1U << 0)
+
+/**
+ * struct kmemlab_alloc - ask for one allocation
+ * @api: (in) enum kmemlab_api.
+ * @context: (in) enum kmemlab_context.
+ * @size: (in) bytes, > 0; the element size for the kcalloc APIs, the object
+ *	size for %KMEMLAB_API_KMEM_CACHE.
+ * @gfp: (in) KMEMLAB_GFP_* bits, != 0.
+ * @count: (in) number of elements for the kcalloc APIs, else 0.
+ * @align: (in) %KMEMLAB_API_KMEM_CACHE: object alignment (0 or a power of
+ *	two up to PAGE_SIZE), else 0.
+ * @flags: (in) KMEMLAB_ALLOC_* bits.
+ * @pad: (in) zero.
+ * @name: (in) %KMEMLAB_API_KMEM_CACHE: the cache's name, 1 to
+ *	%KMEMLAB_CACHE_NAME_MAX characters of [a-z0-9_-], NUL-padded; else all
+ *	zero. The kernel names the cache "kmemlab<N>_<name>" (/proc/slabinfo).
+ * @reserved: (in) zero.
+ * @report: (out) what the kernel did.
+ *
+ * Returns 0 and fills @report, or:
+ *  -EINVAL  @api, @context or @size is 0 or unknown; @gfp is 0, has unknown
+ *           bits, combines two base types or two zone modifiers, or has a
+ *           flag the API refuses (highmem for slab memory, __GFP_NOFAIL
+ *           above order 1, a sleeping API or flag in a context that cannot
+ *           sleep); @count, @align, @name or @flags is set where the API
+ *           takes none, or is malformed; @pad or @reserved is not zero.
+ *  -EOVERFLOW  @count * @size overflows.
+ *  -E2BIG   @size is above what the API can ever allocate (KMALLOC_MAX_SIZE
+ *           for slab memory, the largest page order for page APIs, the
+ *           module's max_bytes for vmalloc); nothing was attempted.
+ *  -EEXIST  %KMEMLAB_API_KMEM_CACHE: a live cache of that @name has another
+ *           object size, alignment or flags.
+ *  -ENOSPC  the allocation would take the module past its max_bytes quota.
+ *  -ENOMEM  the allocator returned NULL (always called with __GFP_NOWARN).
+ */
+struct kmemlab_alloc {
+	__u32 api;
+	__u32 context;
+	__u64 size;
+	__u64 gfp;
+	__u32 count;
+	__u32 align;
+	__u32 flags;
+	__u32 pad;
+	char name[KMEMLAB_NAME_LEN];
+	__u64 reserved[4];
+	struct kmemlab_report report;
+};
+
+/**
+ * struct kmemlab_realloc - resize a kmalloc-family allocation with krealloc()
+ * @handle: (in) a live handle of a kmalloc, kzalloc, kcalloc or krealloc
+ *	allocation; it keeps its handle.
+ * @context: (in) enum kmemlab_context.
+ * @size: (in) the new size in bytes, > 0.
+ * @gfp: (in) KMEMLAB_GFP_* bits, as for %KMEMLAB_IOC_ALLOC.
+ * @reserved: (in) zero.
+ * @report: (out) the allocation after the resize.
+ *
+ * The first min(old, new) bytes are kept. On failure the old allocation is
+ * left as it was. Errors as for %KMEMLAB_IOC_ALLOC, and -ENOENT for an
+ * unknown @handle, -EINVAL for a handle of another API.
+ */
+struct kmemlab_realloc {
+	__u32 handle;
+	__u32 context;
+	__u64 size;
+	__u64 gfp;
+	__u64 reserved[2];
+	struct kmemlab_report report;
+};
+
+/* struct kmemlab_free.flags */
+#define KMEMLAB_FREE_ALL	(1U << 0)	/* free every allocation; @handle must be 0 */
+
+/**
+ * struct kmemlab_free - free one allocation, or all of the device's
+ * @handle: (in) the handle to free, or 0 with %KMEMLAB_FREE_ALL.
+ * @flags: (in) KMEMLAB_FREE_* bits.
+ * @freed: (out) number of allocations freed.
+ * @pad: (in) zero.
+ *
+ * Returns 0, or:
+ *  -ENOENT  no live allocation has @handle.
+ *  -EINVAL  @handle is 0 without %KMEMLAB_FREE_ALL, or non-zero with it.
+ */
+struct kmemlab_free {
+	__u32 handle;
+	__u32 flags;
+	__u32 freed;
+	__u32 pad;
+};
+
+/**
+ * struct kmemlab_query - report one live allocation
+ * @handle: (in) the handle.
+ * @pad: (in) zero.
+ * @report: (out) the report made when it was allocated.
+ *
+ * Returns 0, or -ENOENT if no live allocation has @handle.
+ */
+struct kmemlab_query {
+	__u32 handle;
+	__u32 pad;
+	struct kmemlab_report report;
+};
+
+/**
+ * struct kmemlab_list - report every live allocation of the device
+ * @records: (in) user pointer to an array of @capacity struct kmemlab_report,
+ *	in handle order. May be 0 when @capacity is 0 (to learn @needed).
+ * @capacity: (in) number of records the array holds.
+ * @needed: (out) number of live allocations.
+ * @returned: (out) number of records written: min(@capacity, @needed).
+ * @flags: (in) zero.
+ *
+ * Returns 0 even when @capacity < @needed: compare @returned with @needed.
+ */
+struct kmemlab_list {
+	__u64 records;
+	__u32 capacity;
+	__u32 needed;
+	__u32 returned;
+	__u32 flags;
+};
+
+/**
+ * struct kmemlab_fill - write or check a byte pattern in an allocation
+ * @handle: (in) a live handle.
+ * @pattern: (in) the byte value, 0..255.
+ * @offset: (in) first byte, < the allocation's size.
+ * @length: (in) number of bytes; 0 means up to the end of the allocation.
+ * @mismatches: (out, %KMEMLAB_IOC_VERIFY) bytes that differ from @pattern.
+ * @first_mismatch: (out, %KMEMLAB_IOC_VERIFY) offset of the first differing
+ *	byte, or the allocation's size when none differs.
+ * @reserved: (in) zero.
+ *
+ * Returns 0, or -ENOENT for an unknown @handle, -EINVAL for a @pattern
+ * above 255 or a range outside the allocation's requested size.
+ */
+struct kmemlab_fill {
+	__u32 handle;
+	__u32 pattern;
+	__u64 offset;
+	__u64 length;
+	__u64 mismatches;
+	__u64 first_mismatch;
+	__u64 reserved[2];
+};
+
+/**
+ * struct kmemlab_read - copy bytes out of an allocation
+ * @handle: (in) a live handle.
+ * @pad: (in) zero.
+ * @offset: (in) first byte.
+ * @length: (in) number of bytes, 1..1 MiB, inside the requested size.
+ * @buf: (in) user pointer to @length bytes.
+ *
+ * Returns 0, or -ENOENT for an unknown @handle, -EINVAL for a range outside
+ * the allocation, -EFAULT for a bad @buf.
+ */
+struct kmemlab_read {
+	__u32 handle;
+	__u32 pad;
+	__u64 offset;
+	__u64 length;
+	__u64 buf;
+};
+
+#define KMEMLAB_READ_MAX	(1U << 20)
+
+#define KMEMLAB_IOC_MAGIC	0xB8
+
+#define KMEMLAB_IOC_INFO	_IOR(KMEMLAB_IOC_MAGIC, 0x00, struct kmemlab_info)
+#define KMEMLAB_IOC_ALLOC	_IOWR(KMEMLAB_IOC_MAGIC, 0x01, struct kmemlab_alloc)
+#define KMEMLAB_IOC_FREE	_IOWR(KMEMLAB_IOC_MAGIC, 0x02, struct kmemlab_free)
+#define KMEMLAB_IOC_QUERY	_IOWR(KMEMLAB_IOC_MAGIC, 0x03, struct kmemlab_query)
+#define KMEMLAB_IOC_LIST	_IOWR(KMEMLAB_IOC_MAGIC, 0x04, struct kmemlab_list)
+#define KMEMLAB_IOC_REALLOC	_IOWR(KMEMLAB_IOC_MAGIC, 0x05, struct kmemlab_realloc)
+#define KMEMLAB_IOC_FILL	_IOW(KMEMLAB_IOC_MAGIC, 0x06, struct kmemlab_fill)
+#define KMEMLAB_IOC_VERIFY	_IOWR(KMEMLAB_IOC_MAGIC, 0x07, struct kmemlab_fill)
+#define KMEMLAB_IOC_READ	_IOW(KMEMLAB_IOC_MAGIC, 0x08, struct kmemlab_read)
+
+#endif /* _UAPI_LINUX_KMEMLAB_H */
