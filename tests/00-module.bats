@@ -1,0 +1,106 @@
+#!/usr/bin/env bats
+# Loading, unloading and the state of the module.
+
+load helpers
+
+setup_file() {
+	unload_module
+}
+
+teardown_file() {
+	unload_module
+}
+
+@test "commands say the module is not loaded when it is not" {
+	unload_module
+	run -1 kmemlab info
+	assert_output --partial "ENOENT"
+	assert_output --partial "kmemlab load"
+	run -0 kmemlab status
+	assert_output --partial "not loaded"
+}
+
+@test "kmemlab load inserts the module and creates /dev/kmemlab0" {
+	unload_module
+	run -0 kmemlab load --module "$KO"
+	assert_output --partial "/dev/kmemlab0"
+	[[ -c /dev/kmemlab0 ]]
+	[[ $(cat /sys/module/kmemlab/initstate) == live ]]
+}
+
+@test "kmemlab load finds the module next to the CLI without --module" {
+	unload_module
+	run -0 kmemlab load
+	[[ -d /sys/module/kmemlab ]]
+}
+
+@test "loading twice fails with EEXIST and says it is already loaded" {
+	fresh_module
+	run -1 kmemlab load
+	assert_output --partial "EEXIST"
+	assert_output --partial "already loaded"
+}
+
+@test "load --devices 3 creates three nodes and three platform devices" {
+	fresh_module --devices 3
+	[[ -c /dev/kmemlab0 && -c /dev/kmemlab1 && -c /dev/kmemlab2 ]]
+	[[ ! -e /dev/kmemlab3 ]]
+	[[ $(cat /sys/module/kmemlab/parameters/devices) == 3 ]]
+	run -0 ls /sys/bus/platform/drivers/kmemlab
+	assert_output --partial "kmemlab.2"
+}
+
+@test "load passes module parameters through" {
+	fresh_module max_bytes=1048576
+	[[ $(cat /sys/module/kmemlab/parameters/max_bytes) == 1048576 ]]
+	run -0 kmemlab info
+	assert_output --regexp "max_bytes\)? +1MiB"
+}
+
+@test "load refuses devices=0 and the module stays unloaded" {
+	unload_module
+	run -1 kmemlab load --devices 0
+	assert_output --partial "EINVAL"
+	[[ ! -d /sys/module/kmemlab ]]
+}
+
+@test "kmemlab status shows the module, its parameters and devices" {
+	fresh_module --devices 2
+	run -0 kmemlab status
+	assert_output --partial "live"
+	assert_output --partial "max_bytes"
+	assert_output --partial "kmemlab.1"
+	assert_output --partial "/dev/kmemlab1"
+}
+
+@test "unload while a node is open is refused and names the holder" {
+	fresh_module
+	sleep 30 </dev/kmemlab0 &
+	local pid=$!
+	run -1 kmemlab unload
+	kill "$pid"
+	wait "$pid" || true
+	assert_output --partial "in use"
+	assert_output --partial "$pid"
+	[[ -d /sys/module/kmemlab ]]
+	run -0 kmemlab unload
+	[[ ! -d /sys/module/kmemlab ]]
+}
+
+@test "unload frees every live allocation and logs how many" {
+	fresh_module
+	kmemlab alloc --api kmalloc --size 100 >/dev/null
+	kmemlab alloc --api vmalloc --size 64k >/dev/null
+	kmemlab alloc --api devm_kzalloc --size 1k >/dev/null
+	mark_dmesg
+	run -0 kmemlab unload
+	run -0 new_dmesg
+	assert_output --partial "unbound with 3 live allocations: freed"
+}
+
+@test "kmemlab --version names the CLI, the module and the ABI" {
+	fresh_module
+	run -0 kmemlab --version
+	assert_output --partial "$(cat "$REPO/VERSION")"
+	assert_output --regexp "ABI.*1"
+}

@@ -1,0 +1,122 @@
+#!/usr/bin/env bats
+# The device node: udev, bind and unbind, and files held open across unbind.
+
+load helpers
+
+setup_file() {
+	fresh_module
+}
+
+teardown_file() {
+	unload_module
+}
+
+setup() {
+	kmemlab bind 0 >/dev/null 2>&1 || true
+	kmemlab free --all >/dev/null
+}
+
+@test "the udev rule gives the node group kmemlab and mode 0660" {
+	udevadm trigger --subsystem-match=kmemlab --action=add
+	udevadm settle
+	run -0 stat -c '%G %a' /dev/kmemlab0
+	assert_output "kmemlab 660"
+}
+
+@test "a member of group kmemlab can use the node, another user cannot" {
+	udevadm trigger --subsystem-match=kmemlab --action=add
+	udevadm settle
+	run -0 as_member kmemlab alloc --api kmalloc --size 32
+	run -1 as_user kmemlab alloc --api kmalloc --size 32
+	assert_output --partial "EACCES"
+	assert_output --partial "group kmemlab"
+}
+
+@test "unbind removes the node and bind brings it back" {
+	run -0 kmemlab unbind 0
+	[[ ! -e /dev/kmemlab0 ]]
+	[[ ! -e $SYSDRV/kmemlab.0 ]]
+	run -0 kmemlab bind 0
+	[[ -c /dev/kmemlab0 ]]
+	run -0 kmemlab info
+}
+
+@test "unbind and bind ten times and the node works every time" {
+	local i
+	for i in $(seq 10); do
+		kmemlab unbind kmemlab.0
+		kmemlab bind /dev/kmemlab0
+		kmemlab alloc --api kzalloc --size 64 >/dev/null
+	done
+	[[ $(live_allocs) -eq 1 ]]
+}
+
+@test "a file held open across unbind gets ENODEV, then closes cleanly" {
+	mark_dmesg
+	exec 5<>/dev/kmemlab0
+	run -0 abi-probe -f 5 info
+	assert_output "OK"
+	kmemlab unbind 0
+	run -0 abi-probe -f 5 info
+	assert_output "ENODEV"
+	run -0 abi-probe -f 5 alloc api=1 context=1 size=64 gfp=1
+	assert_output "ENODEV"
+	exec 5>&-
+	kmemlab bind 0
+	run -0 kmemlab alloc --api kmalloc --size 64
+	run -0 new_dmesg
+	refute_output --partial "WARNING"
+}
+
+@test "a file opened before unbind and closed after rmmod leaves no trace" {
+	exec 5<>/dev/kmemlab0
+	kmemlab unbind 0
+	run -1 rmmod kmemlab
+	assert_output --partial "in use"
+	exec 5>&-
+	run -0 rmmod kmemlab
+	fresh_module
+}
+
+@test "unbind frees the device's allocations and the counters drop to 0" {
+	kmemlab alloc --api kmalloc --size 4k >/dev/null
+	kmemlab alloc --api vmalloc --size 1M >/dev/null
+	kmemlab alloc --api kzalloc --size 10 >/dev/null
+	[[ $(live_allocs) -eq 3 ]]
+	[[ $(live_bytes) -eq $((4096 + 1048576 + 10)) ]]
+	kmemlab unbind 0
+	[[ $(live_allocs) -eq 0 ]]
+	[[ $(live_bytes) -eq 0 ]]
+}
+
+@test "devres releases devm allocations at unbind" {
+	kmemlab alloc --api devm_kzalloc --size 100 >/dev/null
+	kmemlab alloc --api devm_kzalloc --size 3000 >/dev/null
+	run -0 cat /sys/bus/platform/devices/kmemlab.0/live/devm_kzalloc
+	assert_output "2 3100"
+	kmemlab unbind 0
+	# Counted down by a devres action that runs as devres frees the memory.
+	[[ $(live_allocs) -eq 0 ]]
+	kmemlab bind 0
+	run -0 cat /sys/bus/platform/devices/kmemlab.0/live/devm_kzalloc
+	assert_output "0 0"
+}
+
+@test "devm memory goes back to the page allocator at unbind (MemFree)" {
+	local i before after
+	for i in 1 2 3 4 5 6; do
+		kmemlab alloc --api devm_kzalloc --size 2M >/dev/null
+	done
+	before=$(awk '/^MemFree:/ {print $2}' /proc/meminfo)
+	kmemlab unbind 0
+	after=$(awk '/^MemFree:/ {print $2}' /proc/meminfo)
+	# 6 x 2 MiB (order-10 kmalloc_large, devres header included) = 24 MiB
+	echo "MemFree grew by $((after - before)) KiB"
+	[[ $((after - before)) -ge $((20 * 1024)) ]]
+}
+
+@test "bind of a device that does not exist fails with a clear message" {
+	run -1 kmemlab bind 7
+	assert_output --partial "kmemlab.7"
+	assert_output --regexp "ENODEV|ENOENT"
+}

@@ -1,0 +1,151 @@
+#!/usr/bin/env bats
+# Allocations: each API, what the report says, the registry and the quota.
+
+load helpers
+
+setup_file() {
+	fresh_module
+}
+
+teardown_file() {
+	unload_module
+}
+
+setup() {
+	kmemlab free --all >/dev/null
+}
+
+# alloc_free API SIZE: allocate, check the live counter, free, check again.
+alloc_free() {
+	local h
+	h=$(alloc_handle --api "$1" --size "$2")
+	[[ $(live_allocs) -eq 1 ]]
+	[[ $(live_bytes) -eq $(numfmt --from=iec "$2") ]]
+	kmemlab free "$h" >/dev/null
+	[[ $(live_allocs) -eq 0 && $(live_bytes) -eq 0 ]]
+}
+
+@test "kmalloc allocates and frees, and the counters follow" {
+	alloc_free kmalloc 100
+}
+
+@test "kzalloc allocates and frees" {
+	alloc_free kzalloc 1K
+}
+
+@test "vmalloc allocates and frees" {
+	alloc_free vmalloc 1M
+}
+
+@test "devm_kzalloc allocates and devm_kfree frees it early" {
+	local h
+	h=$(alloc_handle --api devm_kzalloc --size 512)
+	run -0 kmemlab free "$h"
+	assert_output --partial "devm_kfree"
+	[[ $(live_allocs) -eq 0 ]]
+}
+
+@test "kmalloc usable size is at least the request and at most twice it" {
+	local size usable
+	for size in 1 8 9 31 64 65 96 97 100 129 192 193 500 1000 1025 4000 8192; do
+		usable=$(field USABLE kmemlab alloc --api kmalloc --size "$size")
+		echo "kmalloc($size) -> $usable"
+		((usable >= size))
+		((usable <= 2 * size || usable == 8))
+	done
+}
+
+@test "kmalloc of 100 bytes comes from kmalloc-128, physically contiguous" {
+	run -0 kmemlab alloc --api kmalloc --size 100 -J
+	assert_output --partial '"usable": 128'
+	assert_output --partial '"cache": "kmalloc-128"'
+	assert_output --partial '"backing": "slab"'
+	assert_output --partial '"runs": 1'
+	assert_output --partial '"region": "direct-map"'
+}
+
+@test "the named kmalloc cache exists in /proc/slabinfo with that object size" {
+	local cache
+	for size in 24 100 700 3000; do
+		cache=$(field CACHE kmemlab alloc --api kmalloc --size "$size")
+		usable=$(field USABLE kmemlab query "$(kmemlab list -n -r -o HANDLE | tail -n1)")
+		run -0 awk -v c="$cache" '$1 == c {print $4}' /proc/slabinfo
+		assert_output "$usable"
+	done
+}
+
+@test "kzalloc memory is all zero" {
+	run -0 field ZEROED kmemlab alloc --api kzalloc --size 3000
+	assert_output "yes"
+}
+
+@test "__GFP_ZERO memory is all zero even after the cache held a pattern" {
+	local h
+	h=$(alloc_handle --api kmalloc --size 200)
+	kmemlab fill "$h" --pattern 0xa5
+	kmemlab free "$h" >/dev/null
+	run -0 field ZEROED kmemlab alloc --api kmalloc --size 200 --gfp 'GFP_KERNEL|__GFP_ZERO'
+	assert_output "yes"
+}
+
+@test "GFP_DMA memory lands in ZONE_DMA, below 16 MiB" {
+	run -0 kmemlab alloc --api kmalloc --size 256 --gfp 'GFP_KERNEL|GFP_DMA' -O -J
+	assert_output --partial '"zone": "DMA"'
+	assert_output --partial '"zone-ok": true'
+	assert_output --partial '"cache": "dma-kmalloc-256"'
+	phys=$(kmemlab list -J -O | jq -r '.allocations[-1].phys')
+	(( phys < 16 * 1024 * 1024 ))
+}
+
+@test "GFP_KERNEL memory above 4 GiB of RAM comes from ZONE_NORMAL" {
+	run -0 field ZONE kmemlab alloc --api kmalloc --size 64
+	assert_output "Normal"
+}
+
+@test "vmalloc memory is page-granular and lies in the vmalloc range" {
+	run -0 kmemlab alloc --api vmalloc --size 100k -J -O
+	assert_output --partial '"usable": 102400'
+	assert_output --partial '"pages": 25'
+	assert_output --partial '"region": "vmalloc"'
+	assert_output --partial '"backing": "vmalloc"'
+}
+
+@test "list shows every live allocation in handle order" {
+	kmemlab alloc --api kmalloc --size 10 >/dev/null
+	kmemlab alloc --api vmalloc --size 8k >/dev/null
+	kmemlab alloc --api devm_kzalloc --size 20 >/dev/null
+	run -0 kmemlab list -n -r -o API,SIZE -b
+	assert_output $'kmalloc 10\nvmalloc 8192\ndevm_kzalloc 20'
+}
+
+@test "handles persist across invocations and query shows one of them" {
+	local h
+	h=$(alloc_handle --api kzalloc --size 77)
+	run -0 kmemlab query "$h" -n -r -o HANDLE,API,SIZE -b
+	assert_output "$h kzalloc 77"
+}
+
+@test "free --all frees everything and says how many" {
+	kmemlab alloc --api kmalloc --size 10 >/dev/null
+	kmemlab alloc --api kmalloc --size 20 >/dev/null
+	run -0 kmemlab free --all
+	assert_output --partial "freed 2 allocations"
+	[[ $(live_allocs) -eq 0 ]]
+	run -0 kmemlab list -n
+	assert_output ""
+}
+
+@test "an allocation past max_bytes fails with ENOSPC and nothing is allocated" {
+	echo $((1024 * 1024)) >/sys/module/kmemlab/parameters/max_bytes
+	kmemlab alloc --api vmalloc --size 768k >/dev/null
+	run -1 kmemlab alloc --api vmalloc --size 512k
+	echo $((64 * 1024 * 1024)) >/sys/module/kmemlab/parameters/max_bytes
+	assert_output --partial "ENOSPC"
+	assert_output --partial "max_bytes"
+	[[ $(live_allocs) -eq 1 && $(live_bytes) -eq $((768 * 1024)) ]]
+}
+
+@test "the allocation's time is measured and reported" {
+	run -0 field TIME kmemlab alloc --api vmalloc --size 256k
+	((output > 0))
+}

@@ -1,0 +1,225 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * abi-probe: send one hand-made ioctl to /dev/kmemlabN and print what the
+ * driver answered: "OK" or the errno's name, then the out fields asked for.
+ * It reaches what the CLI never sends (reserved bytes, unknown bits, bad
+ * pointers, foreign command numbers), so the suite can check every
+ * validation of the ABI.
+ *
+ *   abi-probe [-d N | -f FD] CMD [field=value ...] [?field ...]
+ *
+ * CMD is info, alloc, free, query, list, realloc, fill, verify or read; or
+ * "raw NR SIZE" for _IOWR(KMEMLAB_IOC_MAGIC, NR, SIZE bytes) and
+ * "foreign" for a command of another driver's magic. field=value sets a
+ * field of the argument (numbers in C syntax; "name" takes a string;
+ * reserved0.. and pad address the spare bytes). ?field prints a field after
+ * the call. The argument pointer itself can be made bad with "ptr=bad".
+ * -f FD uses an inherited open file instead of opening /dev/kmemlabN.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <linux/kmemlab.h>
+
+struct field {
+	const char *name;
+	size_t off;
+	size_t size;
+};
+
+#define F(type, member) { #member, offsetof(struct type, member),	\
+			  sizeof(((struct type *)0)->member) }
+#define R(type, member, i, name) { name, offsetof(struct type, member) + (i) * 8, 8 }
+
+static const struct field alloc_fields[] = {
+	F(kmemlab_alloc, api), F(kmemlab_alloc, context), F(kmemlab_alloc, size),
+	F(kmemlab_alloc, gfp), F(kmemlab_alloc, count), F(kmemlab_alloc, align),
+	F(kmemlab_alloc, flags), F(kmemlab_alloc, pad), F(kmemlab_alloc, name),
+	R(kmemlab_alloc, reserved, 0, "reserved0"),
+	R(kmemlab_alloc, reserved, 3, "reserved3"),
+	{ "handle", offsetof(struct kmemlab_alloc, report.handle), 4 },
+	{ "usable", offsetof(struct kmemlab_alloc, report.usable), 8 },
+	{ "virt", offsetof(struct kmemlab_alloc, report.virt), 8 },
+	{ "phys", offsetof(struct kmemlab_alloc, report.phys), 8 },
+	{ "rflags", offsetof(struct kmemlab_alloc, report.flags), 4 },
+	{ NULL, 0, 0 }
+};
+
+static const struct field realloc_fields[] = {
+	F(kmemlab_realloc, handle), F(kmemlab_realloc, context),
+	F(kmemlab_realloc, size), F(kmemlab_realloc, gfp),
+	R(kmemlab_realloc, reserved, 0, "reserved0"),
+	R(kmemlab_realloc, reserved, 1, "reserved1"),
+	{ "usable", offsetof(struct kmemlab_realloc, report.usable), 8 },
+	{ NULL, 0, 0 }
+};
+
+static const struct field free_fields[] = {
+	F(kmemlab_free, handle), F(kmemlab_free, flags), F(kmemlab_free, freed),
+	F(kmemlab_free, pad), { NULL, 0, 0 }
+};
+
+static const struct field query_fields[] = {
+	F(kmemlab_query, handle), F(kmemlab_query, pad),
+	{ "size", offsetof(struct kmemlab_query, report.size), 8 },
+	{ "virt", offsetof(struct kmemlab_query, report.virt), 8 },
+	{ "phys", offsetof(struct kmemlab_query, report.phys), 8 },
+	{ "rflags", offsetof(struct kmemlab_query, report.flags), 4 },
+	{ NULL, 0, 0 }
+};
+
+static const struct field list_fields[] = {
+	F(kmemlab_list, records), F(kmemlab_list, capacity),
+	F(kmemlab_list, needed), F(kmemlab_list, returned),
+	F(kmemlab_list, flags), { NULL, 0, 0 }
+};
+
+static const struct field fill_fields[] = {
+	F(kmemlab_fill, handle), F(kmemlab_fill, pattern), F(kmemlab_fill, offset),
+	F(kmemlab_fill, length), F(kmemlab_fill, mismatches),
+	F(kmemlab_fill, first_mismatch),
+	R(kmemlab_fill, reserved, 0, "reserved0"), { NULL, 0, 0 }
+};
+
+static const struct field read_fields[] = {
+	F(kmemlab_read, handle), F(kmemlab_read, pad), F(kmemlab_read, offset),
+	F(kmemlab_read, length), F(kmemlab_read, buf), { NULL, 0, 0 }
+};
+
+static const struct field info_fields[] = {
+	F(kmemlab_info, abi_version), F(kmemlab_info, page_size),
+	F(kmemlab_info, flags), F(kmemlab_info, reserved), { NULL, 0, 0 }
+};
+
+static const struct {
+	const char *name;
+	unsigned long cmd;
+	size_t size;
+	const struct field *fields;
+} cmds[] = {
+	{ "info", KMEMLAB_IOC_INFO, sizeof(struct kmemlab_info), info_fields },
+	{ "alloc", KMEMLAB_IOC_ALLOC, sizeof(struct kmemlab_alloc), alloc_fields },
+	{ "free", KMEMLAB_IOC_FREE, sizeof(struct kmemlab_free), free_fields },
+	{ "query", KMEMLAB_IOC_QUERY, sizeof(struct kmemlab_query), query_fields },
+	{ "list", KMEMLAB_IOC_LIST, sizeof(struct kmemlab_list), list_fields },
+	{ "realloc", KMEMLAB_IOC_REALLOC, sizeof(struct kmemlab_realloc),
+	  realloc_fields },
+	{ "fill", KMEMLAB_IOC_FILL, sizeof(struct kmemlab_fill), fill_fields },
+	{ "verify", KMEMLAB_IOC_VERIFY, sizeof(struct kmemlab_fill), fill_fields },
+	{ "read", KMEMLAB_IOC_READ, sizeof(struct kmemlab_read), read_fields },
+};
+
+static _Noreturn void usage(void)
+{
+	fprintf(stderr, "usage: abi-probe [-d N | -f FD] CMD|raw NR SIZE|foreign "
+		"[field=value ...] [?field ...]\n");
+	exit(2);
+}
+
+static const struct field *find(const struct field *f, const char *name,
+				size_t len)
+{
+	for (; f && f->name; f++)
+		if (strlen(f->name) == len && !strncmp(f->name, name, len))
+			return f;
+	fprintf(stderr, "abi-probe: no field %.*s\n", (int)len, name);
+	exit(2);
+}
+
+static void set(unsigned char *arg, const struct field *f, const char *val)
+{
+	uint64_t v;
+
+	if (!strcmp(f->name, "name")) {
+		strncpy((char *)arg + f->off, val, f->size);
+		return;
+	}
+	v = strtoull(val, NULL, 0);
+	memcpy(arg + f->off, &v, f->size < 8 ? f->size : 8);
+}
+
+static uint64_t get(const unsigned char *arg, const struct field *f)
+{
+	uint64_t v = 0;
+
+	memcpy(&v, arg + f->off, f->size < 8 ? f->size : 8);
+	return v;
+}
+
+int main(int argc, char **argv)
+{
+	static unsigned char arg[4096], records[64 * sizeof(struct kmemlab_report)];
+	const struct field *fields = NULL;
+	unsigned long cmd = 0;
+	const char *dev = "0";
+	int held = -1;
+	void *ptr = arg;
+	char path[64];
+	size_t i;
+	int fd, ret, a = 1;
+
+	if (argc > 2 && !strcmp(argv[1], "-d")) {
+		dev = argv[2];
+		a = 3;
+	} else if (argc > 2 && !strcmp(argv[1], "-f")) {
+		held = atoi(argv[2]);
+		a = 3;
+	}
+	if (a >= argc)
+		usage();
+	if (!strcmp(argv[a], "raw") && a + 2 < argc) {
+		cmd = _IOC(_IOC_READ | _IOC_WRITE, KMEMLAB_IOC_MAGIC,
+			   strtoul(argv[a + 1], NULL, 0), strtoul(argv[a + 2], NULL, 0));
+		a += 3;
+	} else if (!strcmp(argv[a], "foreign")) {
+		cmd = _IOWR('T', 0x01, struct kmemlab_free);
+		a++;
+	} else {
+		for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+			if (!strcmp(argv[a], cmds[i].name))
+				break;
+		if (i == sizeof(cmds) / sizeof(cmds[0]))
+			usage();
+		cmd = cmds[i].cmd;
+		fields = cmds[i].fields;
+		a++;
+	}
+	/* A list's records point into our own buffer unless set otherwise. */
+	if (cmd == KMEMLAB_IOC_LIST)
+		*(uint64_t *)(arg + offsetof(struct kmemlab_list, records)) =
+			(uintptr_t)records;
+	for (i = a; i < (size_t)argc; i++) {
+		const char *eq = strchr(argv[i], '=');
+
+		if (argv[i][0] == '?')
+			continue;
+		if (!eq)
+			usage();
+		if (!strncmp(argv[i], "ptr=", 4))
+			ptr = (void *)(uintptr_t)8;	/* never mapped */
+		else
+			set(arg, find(fields, argv[i], eq - argv[i]), eq + 1);
+	}
+	snprintf(path, sizeof(path), "/dev/kmemlab%s", dev);
+	fd = held >= 0 ? held : open(path, O_RDWR);
+	if (fd < 0) {
+		printf("open: %s\n", strerrorname_np(errno));
+		return 1;
+	}
+	ret = ioctl(fd, cmd, ptr);
+	printf("%s", ret ? strerrorname_np(errno) : "OK");
+	for (i = a; i < (size_t)argc; i++)
+		if (argv[i][0] == '?')
+			printf(" %s=%llu", argv[i] + 1, (unsigned long long)
+			       get(arg, find(fields, argv[i] + 1, strlen(argv[i] + 1))));
+	printf("\n");
+	close(fd);
+	return 0;
+}

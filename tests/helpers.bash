@@ -1,0 +1,47 @@
+# Shared by every kmemlab Bats file. Runs in the test VM (tests/guest-suite
+# puts the CLI and the test tools on PATH).
+bats_load_library bats-support
+bats_load_library bats-assert
+
+REPO=${KMEMLAB_REPO:?run the suite with tests/check}
+KO=$REPO/driver/kmemlab.ko
+SYSDRV=/sys/bus/platform/drivers/kmemlab
+
+# A freshly loaded module with "$@" as extra load arguments.
+fresh_module() {
+	if [[ -d /sys/module/kmemlab ]]; then
+		rmmod kmemlab
+	fi
+	kmemlab load "$@" >/dev/null
+}
+
+unload_module() {
+	if [[ -d /sys/module/kmemlab ]]; then
+		rmmod kmemlab
+	fi
+}
+
+# One field of "kmemlab alloc ..." (or any report command): the value of
+# column $1 of the single row printed by the rest of the arguments.
+field() {
+	local col=$1
+	shift
+	"$@" -o "$col" -n -r -b
+}
+
+# The handle of a new allocation.
+alloc_handle() {
+	kmemlab alloc "$@" -o HANDLE -n -r
+}
+
+# Module-wide live counters, as the driver's sysfs shows them.
+live_allocs() { cat "$SYSDRV/live_allocs"; }
+live_bytes() { cat "$SYSDRV/live_bytes"; }
+
+# Kernel log lines added since the last mark_dmesg.
+mark_dmesg() { dmesg | wc -l >"$BATS_TEST_TMPDIR/dmesg.mark"; }
+new_dmesg() { dmesg | tail -n +"$(($(cat "$BATS_TEST_TMPDIR/dmesg.mark") + 1))"; }
+
+# Run "$@" as a member of group kmemlab, or as a user in no such group.
+as_member() { setpriv --reuid=kmemlab-member --regid=kmemlab --init-groups -- "$@"; }
+as_user() { setpriv --reuid=kmemlab-user --regid=nogroup --clear-groups -- "$@"; }

@@ -1,0 +1,138 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kmemlab apis, gfp, contexts: print the name tables the CLI understands.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "cli.h"
+#include "names.h"
+
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+
+/* The API-only columns come last: the other tables have the first four. */
+enum { NC_NAME, NC_VALUE, NC_PROPERTIES, NC_DESC, NC_BACKING, NC_FREE, NC_GFP };
+
+static const struct out_col name_cols[] = {
+	[NC_NAME] = { "NAME", OUT_STR, 0, 0, "the name kmemlab accepts (the kernel's)" },
+	[NC_VALUE] = { "VALUE", OUT_HEX, 0, 0, "its value in the ABI" },
+	[NC_PROPERTIES] = { "PROPERTIES", OUT_STR, 0, 0, "what it takes or allows" },
+	[NC_DESC] = { "DESCRIPTION", OUT_STR, 0, 0, "what it is" },
+	[NC_BACKING] = { "BACKING", OUT_STR, 0, 0, "memory it may return" },
+	[NC_FREE] = { "FREE", OUT_STR, 0, 0, "the function that frees it" },
+	[NC_GFP] = { "GFP", OUT_STR, 0, 0, "the GFP flags it takes" },
+};
+
+static const struct out_colset api_columns = {
+	name_cols, ARRAY_SIZE(name_cols), "NAME,BACKING,FREE,PROPERTIES,DESCRIPTION",
+};
+
+static const struct out_colset name_columns = {
+	name_cols, NC_DESC + 1, "NAME,PROPERTIES,DESCRIPTION",
+};
+
+/* One row of @n; @api is its api_row for the API table. */
+static void name_row(struct out_table *t, const struct name_table *n,
+		     const struct name_row *r, const struct api_row *api)
+{
+	char buf[512];
+
+	out_row(t);
+	out_str(t, NC_NAME, r->name);
+	out_u64(t, NC_VALUE, r->value);
+	out_str(t, NC_PROPERTIES, n->caps ?
+		names_join(n->caps, r->caps, ",", buf, sizeof(buf)) : NULL);
+	out_str(t, NC_DESC, r->desc);
+	if (!api)
+		return;
+	out_str(t, NC_BACKING, names_join(&backing_names, api->backings, ",",
+					  buf, sizeof(buf)));
+	snprintf(buf, sizeof(buf), "%s()", api->free_fn);
+	out_str(t, NC_FREE, buf);
+	out_str(t, NC_GFP, gfp_format(api->gfp_ok, buf, sizeof(buf)));
+}
+
+static void removed_rows(struct out_table *t)
+{
+	for (size_t i = 0; i < removed_gfps_count; i++) {
+		const struct removed_gfp *g = &removed_gfps[i];
+		char buf[64];
+
+		out_row(t);
+		out_str(t, NC_NAME, g->name);
+		out_none(t, NC_VALUE);
+		snprintf(buf, sizeof(buf), "removed-in-%s", g->removed_in);
+		out_str(t, NC_PROPERTIES, buf);
+		out_str(t, NC_DESC, g->advice);
+	}
+}
+
+/* Print @n as the table @name. */
+static int print_names(struct cli *cli, const char *name, const struct name_table *n,
+		       const struct out_colset *set)
+{
+	bool apis = n == &api_names;
+	struct out_table t;
+
+	cli_table(cli, &t, name, set);
+	for (size_t i = 0; i < n->count; i++)
+		name_row(&t, n, name_at(n, i),
+			 apis ? (const struct api_row *)name_at(n, i) : NULL);
+	if (n == &gfp_names)
+		removed_rows(&t);
+	return cli_print(cli, &t, 1);
+}
+
+int list_apis(struct cli *cli)
+{
+	return print_names(cli, "apis", &api_names, &api_columns);
+}
+
+static int run_apis(struct cli *cli, int argc, char **argv)
+{
+	cli_args(cli, argc, argv, 0, 0);
+	return list_apis(cli);
+}
+
+static int run_gfp(struct cli *cli, int argc, char **argv)
+{
+	cli_args(cli, argc, argv, 0, 0);
+	return print_names(cli, "gfp", &gfp_names, &name_columns);
+}
+
+static int run_contexts(struct cli *cli, int argc, char **argv)
+{
+	cli_args(cli, argc, argv, 0, 0);
+	return print_names(cli, "contexts", &context_names, &name_columns);
+}
+
+static void gfp_help(void)
+{
+	printf("\n--gfp takes names joined with '|' or ','; case does not matter and\n"
+	       "GFP_/__GFP_ may be left out (kernel|zero = GFP_KERNEL|__GFP_ZERO).\n");
+}
+
+const struct cmd cmd_apis = {
+	.name = "apis",
+	.summary = "list the allocator interfaces (--api)",
+	.flags = CMD_OUTPUT | CMD_COLUMNS,
+	.columns = &api_columns,
+	.run = run_apis,
+};
+
+const struct cmd cmd_gfp = {
+	.name = "gfp",
+	.summary = "list the GFP flags (--gfp), and removed ones",
+	.flags = CMD_OUTPUT | CMD_COLUMNS,
+	.columns = &name_columns,
+	.help = gfp_help,
+	.run = run_gfp,
+};
+
+const struct cmd cmd_contexts = {
+	.name = "contexts",
+	.summary = "list the contexts an allocation can run in (--context)",
+	.flags = CMD_OUTPUT | CMD_COLUMNS,
+	.columns = &name_columns,
+	.run = run_contexts,
+};

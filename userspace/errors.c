@@ -1,0 +1,166 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * errno -> name, sentence and hint, and the error line format.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "errors.h"
+
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+#define E(x)		x, #x
+
+static const struct {
+	int err;
+	const char *name;
+	const char *text;
+	const char *hint;
+} errnos[] = {
+	{ E(EPERM), "operation not permitted", "run as root" },
+	{ E(ENOENT), "no such file or entry", NULL },
+	{ E(ESRCH), "no such process", NULL },
+	{ E(EINTR), "interrupted by a signal", "try again" },
+	{ E(EIO), "input/output error", NULL },
+	{ E(ENXIO), "no such device or address", NULL },
+	{ E(E2BIG), "the request is larger than the kernel allows", NULL },
+	{ E(ENOEXEC), "invalid executable format", NULL },
+	{ E(EBADF), "bad file descriptor", NULL },
+	{ E(EAGAIN), "resource temporarily unavailable", "try again" },
+	{ E(ENOMEM), "out of memory", NULL },
+	{ E(EACCES), "permission denied: run as root or join group kmemlab", NULL },
+	{ E(EFAULT), "the kernel could not access the request's memory", NULL },
+	{ E(EBUSY), "device or resource busy", NULL },
+	{ E(EEXIST), "it already exists", NULL },
+	{ E(ENODEV), "no such device", NULL },
+	{ E(ENOTDIR), "not a directory", NULL },
+	{ E(EISDIR), "is a directory", NULL },
+	{ E(EINVAL), "the kernel refused the request as invalid", NULL },
+	{ E(ENFILE), "too many open files in the system", NULL },
+	{ E(EMFILE), "too many open files", NULL },
+	{ E(ENOTTY), "the device does not know this request",
+	  "the module and the CLI may speak different ABIs: compare 'kmemlab --version'" },
+	{ E(ETXTBSY), "text file busy", NULL },
+	{ E(ENOSPC), "no space left", NULL },
+	{ E(EROFS), "read-only file system", NULL },
+	{ E(ERANGE), "value out of range", NULL },
+	{ E(ENAMETOOLONG), "name too long", NULL },
+	{ E(ENOSYS), "not implemented by this kernel", NULL },
+	{ E(ELOOP), "too many levels of symbolic links", NULL },
+	{ E(EOVERFLOW), "value too large for its type", NULL },
+	{ E(EOPNOTSUPP), "operation not supported", NULL },
+	{ E(ETIMEDOUT), "timed out", NULL },
+	{ E(ENOKEY), "required key not available", NULL },
+	{ E(EKEYREJECTED), "key was rejected", NULL },
+};
+
+static int find(int err)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(errnos); i++)
+		if (errnos[i].err == err)
+			return (int)i;
+	return -1;
+}
+
+const char *errno_name(int err)
+{
+	static char buf[32];
+	int i = find(err);
+
+	if (i >= 0)
+		return errnos[i].name;
+	snprintf(buf, sizeof(buf), "errno %d", err);
+	return buf;
+}
+
+void errmsg_vset(struct errmsg *m, const char *hint, const char *fmt, va_list ap)
+{
+	vsnprintf(m->text, sizeof(m->text), fmt, ap);
+	snprintf(m->hint, sizeof(m->hint), "%s", hint ? hint : "");
+}
+
+void errmsg_set(struct errmsg *m, const char *hint, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	errmsg_vset(m, hint, fmt, ap);
+	va_end(ap);
+}
+
+void errmsg_default(struct errmsg *m, int err, const struct err_row *rows)
+{
+	int i;
+
+	for (; rows && rows->err; rows++) {
+		if (rows->err == err) {
+			errmsg_set(m, rows->hint, "%s", rows->text);
+			return;
+		}
+	}
+	i = find(err);
+	if (i >= 0)
+		errmsg_set(m, errnos[i].hint, "%s", errnos[i].text);
+	else
+		errmsg_set(m, NULL, "%s", strerror(err));
+}
+
+int err_print(const char *cmd, int err, const struct errmsg *m)
+{
+	fflush(stdout);
+	fprintf(stderr, "kmemlab: %s: %s: %s\n", cmd, errno_name(err), m->text);
+	if (m->hint[0])
+		fprintf(stderr, "hint: %s\n", m->hint);
+	return EXIT_FAILURE;
+}
+
+int err_fail(const char *cmd, int err, const char *hint, const char *fmt, ...)
+{
+	struct errmsg m;
+	va_list ap;
+
+	if (!fmt) {
+		errmsg_default(&m, err, NULL);
+		if (hint)
+			snprintf(m.hint, sizeof(m.hint), "%s", hint);
+		return err_print(cmd, err, &m);
+	}
+	va_start(ap, fmt);
+	errmsg_vset(&m, hint, fmt, ap);
+	va_end(ap);
+	return err_print(cmd, err, &m);
+}
+
+int err_fail_rows(const char *cmd, int err, const struct err_row *rows)
+{
+	struct errmsg m;
+
+	errmsg_default(&m, err, rows);
+	return err_print(cmd, err, &m);
+}
+
+void err_warn(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fflush(stdout);
+	fprintf(stderr, "kmemlab: %s: warning: ", cmd);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+void err_usage(const char *cmd, const char *hint, const char *fmt, va_list ap)
+{
+	fflush(stdout);
+	if (cmd)
+		fprintf(stderr, "kmemlab: %s: usage: ", cmd);
+	else
+		fputs("kmemlab: usage: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	if (hint)
+		fprintf(stderr, "hint: %s\n", hint);
+}

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Why did the kernel refuse an allocation? The CLI does not pre-refuse
+ * anything semantic: it sends the request and, when the kernel says no,
+ * explains the errno from the request, the name tables and INFO.
+ */
+#ifndef KMEMLAB_EXPLAIN_H
+#define KMEMLAB_EXPLAIN_H
+
+#include <stdint.h>
+
+#include <linux/kmemlab.h>
+
+#include "errors.h"
+#include "names.h"
+
+/* What was asked (of ALLOC, or of REALLOC with @handle set). */
+struct alloc_req {
+	const struct api_row *api;	/* NULL when unknown */
+	uint32_t context;		/* enum kmemlab_context */
+	uint64_t size;
+	uint64_t gfp;			/* KMEMLAB_GFP_* */
+	uint32_t count;
+	uint32_t align;
+	uint32_t flags;			/* KMEMLAB_ALLOC_* */
+	const char *name;		/* kmem_cache name, "" when none */
+	uint32_t handle;		/* REALLOC: the handle; ALLOC: 0 */
+};
+
+/* Explain errno @err for @req; @info (NULL when unavailable) gives limits. */
+void explain_alloc(int err, const struct alloc_req *req,
+		   const struct kmemlab_info *info, struct errmsg *m);
+
+#endif /* KMEMLAB_EXPLAIN_H */

@@ -1,0 +1,117 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The kmemlab ioctls, each as a function returning 0 or -errno.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "ioctl.h"
+
+static int xioctl(int fd, unsigned long cmd, void *arg)
+{
+	return ioctl(fd, cmd, arg) < 0 ? -errno : 0;
+}
+
+int kml_open(unsigned int device, int *fd)
+{
+	char path[64];
+	int r;
+
+	snprintf(path, sizeof(path), KMEMLAB_NODE_FMT, device);
+	r = open(path, O_RDWR | O_CLOEXEC);
+	if (r < 0)
+		return -errno;
+	*fd = r;
+	return 0;
+}
+
+int kml_info(int fd, struct kmemlab_info *info)
+{
+	memset(info, 0, sizeof(*info));
+	return xioctl(fd, KMEMLAB_IOC_INFO, info);
+}
+
+int kml_alloc(int fd, struct kmemlab_alloc *req)
+{
+	return xioctl(fd, KMEMLAB_IOC_ALLOC, req);
+}
+
+int kml_realloc(int fd, struct kmemlab_realloc *req)
+{
+	return xioctl(fd, KMEMLAB_IOC_REALLOC, req);
+}
+
+int kml_free(int fd, struct kmemlab_free *req)
+{
+	return xioctl(fd, KMEMLAB_IOC_FREE, req);
+}
+
+int kml_query(int fd, uint32_t handle, struct kmemlab_report *report)
+{
+	struct kmemlab_query q = { .handle = handle };
+	int err = xioctl(fd, KMEMLAB_IOC_QUERY, &q);
+
+	if (!err)
+		*report = q.report;
+	return err;
+}
+
+int kml_fill(int fd, struct kmemlab_fill *req)
+{
+	return xioctl(fd, KMEMLAB_IOC_FILL, req);
+}
+
+int kml_verify(int fd, struct kmemlab_fill *req)
+{
+	return xioctl(fd, KMEMLAB_IOC_VERIFY, req);
+}
+
+int kml_read(int fd, struct kmemlab_read *req)
+{
+	return xioctl(fd, KMEMLAB_IOC_READ, req);
+}
+
+/* Ask for up to @capacity reports into @buf (NULL when 0). */
+static int list_once(int fd, struct kmemlab_report *buf, uint32_t capacity,
+		     struct kmemlab_list *l)
+{
+	memset(l, 0, sizeof(*l));
+	l->records = (uint64_t)(uintptr_t)buf;
+	l->capacity = capacity;
+	return xioctl(fd, KMEMLAB_IOC_LIST, l);
+}
+
+int kml_list(int fd, struct kmemlab_report **reports, size_t *count)
+{
+	struct kmemlab_report *buf = NULL;
+	struct kmemlab_list l;
+	uint32_t capacity = 0;
+	int err;
+
+	for (;;) {
+		err = list_once(fd, buf, capacity, &l);
+		if (err || l.needed <= capacity)
+			break;
+		/* room to grow between the two calls */
+		capacity = l.needed > UINT32_MAX - 64 - l.needed / 8 ?
+			   UINT32_MAX : l.needed + l.needed / 8 + 64;
+		free(buf);
+		buf = calloc(capacity, sizeof(*buf));
+		if (!buf) {
+			err = -ENOMEM;
+			break;
+		}
+	}
+	if (err) {
+		free(buf);
+		return err;
+	}
+	*reports = buf;
+	*count = l.returned;
+	return 0;
+}

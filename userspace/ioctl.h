@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A thin layer over the kmemlab ioctls: each returns 0 or -errno.
+ */
+#ifndef KMEMLAB_IOCTL_H
+#define KMEMLAB_IOCTL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <linux/kmemlab.h>
+
+#define KMEMLAB_NODE_FMT	"/dev/kmemlab%u"
+
+/* Open /dev/kmemlab@device read-write; *fd on success. */
+int kml_open(unsigned int device, int *fd);
+int kml_info(int fd, struct kmemlab_info *info);
+int kml_alloc(int fd, struct kmemlab_alloc *req);
+int kml_realloc(int fd, struct kmemlab_realloc *req);
+int kml_free(int fd, struct kmemlab_free *req);
+int kml_query(int fd, uint32_t handle, struct kmemlab_report *report);
+int kml_fill(int fd, struct kmemlab_fill *req);
+int kml_verify(int fd, struct kmemlab_fill *req);
+int kml_read(int fd, struct kmemlab_read *req);
+/* Every live report of the device, in a malloc()ed array (NULL when none). */
+int kml_list(int fd, struct kmemlab_report **reports, size_t *count);
+
+#endif /* KMEMLAB_IOCTL_H */

@@ -1,0 +1,146 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Reading and writing sysfs attributes of the module, driver and devices.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "parse.h"
+#include "sysfs.h"
+
+int sysfs_read(const char *path, char *buf, size_t len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+	int err = 0;
+
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, len - 1);
+	if (n < 0)
+		err = -errno;
+	close(fd);
+	if (err)
+		return err;
+	while (n > 0 && buf[n - 1] == '\n')
+		n--;
+	buf[n] = '\0';
+	return 0;
+}
+
+int sysfs_read_u64(const char *path, uint64_t *v)
+{
+	char buf[64];
+	int err = sysfs_read(path, buf, sizeof(buf));
+
+	return err ? err : parse_u64(buf, v);
+}
+
+int sysfs_write(const char *path, const char *s)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	size_t len = strlen(s);
+	ssize_t n;
+	int err = 0;
+
+	if (fd < 0)
+		return -errno;
+	n = write(fd, s, len);
+	if (n < 0)
+		err = -errno;
+	else if ((size_t)n != len)
+		err = -EIO;
+	if (close(fd) && !err)
+		err = -errno;
+	return err;
+}
+
+bool path_exists(const char *path)
+{
+	return access(path, F_OK) == 0;
+}
+
+bool module_present(void)
+{
+	return path_exists(SYS_MODULE_DIR);
+}
+
+void device_path(unsigned int id, const char *attr, char *buf, size_t len)
+{
+	snprintf(buf, len, SYS_DEVICES_DIR "/" DEVICE_NAME_FMT "%s%s", id,
+		 attr ? "/" : "", attr ? attr : "");
+}
+
+bool device_exists(unsigned int id)
+{
+	char path[PATH_MAX];
+
+	device_path(id, NULL, path, sizeof(path));
+	return path_exists(path);
+}
+
+bool device_bound(unsigned int id)
+{
+	char path[PATH_MAX], target[PATH_MAX];
+	ssize_t n;
+
+	device_path(id, "driver", path, sizeof(path));
+	n = readlink(path, target, sizeof(target) - 1);
+	if (n < 0)
+		return false;
+	target[n] = '\0';
+	return !strcmp(basename(target), KMEMLAB_MODULE);
+}
+
+static int cmp_uint(const void *a, const void *b)
+{
+	unsigned int x = *(const unsigned int *)a, y = *(const unsigned int *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Append the id of @name to *ids if it is a kmemlab.N device. */
+static int add_device(const char *name, unsigned int **ids, size_t *count)
+{
+	unsigned int id, *grown;
+
+	if (strncmp(name, "kmemlab.", 8) || parse_device(name, &id))
+		return 0;
+	grown = realloc(*ids, (*count + 1) * sizeof(**ids));
+	if (!grown)
+		return -ENOMEM;
+	grown[(*count)++] = id;
+	*ids = grown;
+	return 0;
+}
+
+int device_list(unsigned int **ids, size_t *count)
+{
+	DIR *d = opendir(SYS_DEVICES_DIR);
+	struct dirent *de;
+	int err = 0;
+
+	*ids = NULL;
+	*count = 0;
+	if (!d)
+		return -errno;
+	while (!err && (de = readdir(d)))
+		err = add_device(de->d_name, ids, count);
+	closedir(d);
+	if (err) {
+		free(*ids);
+		*ids = NULL;
+		*count = 0;
+		return err;
+	}
+	if (*count)
+		qsort(*ids, *count, sizeof(**ids), cmp_uint);
+	return 0;
+}

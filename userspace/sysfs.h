@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What sysfs and /dev say about the module, the driver and its devices.
+ */
+#ifndef KMEMLAB_SYSFS_H
+#define KMEMLAB_SYSFS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define KMEMLAB_MODULE		"kmemlab"
+#define SYS_MODULE_DIR		"/sys/module/kmemlab"
+#define SYS_PARAMS_DIR		SYS_MODULE_DIR "/parameters"
+#define SYS_DRIVER_DIR		"/sys/bus/platform/drivers/kmemlab"
+#define SYS_DEVICES_DIR		"/sys/bus/platform/devices"
+#define DEVICE_NAME_FMT		"kmemlab.%u"
+
+/* Read a sysfs attribute without its trailing newline. 0 or -errno. */
+int sysfs_read(const char *path, char *buf, size_t len);
+int sysfs_read_u64(const char *path, uint64_t *v);
+/* Write @s to @path (a sysfs attribute). 0 or -errno. */
+int sysfs_write(const char *path, const char *s);
+bool path_exists(const char *path);
+
+/* /sys/module/kmemlab exists: loaded (or built in). */
+bool module_present(void);
+/* /sys/bus/platform/devices/kmemlab.@id[/@attr]. */
+void device_path(unsigned int id, const char *attr, char *buf, size_t len);
+bool device_exists(unsigned int id);
+/* The device is bound to the kmemlab driver. */
+bool device_bound(unsigned int id);
+/* The ids of the kmemlab.N platform devices, sorted, malloc()ed. */
+int device_list(unsigned int **ids, size_t *count);
+
+#endif /* KMEMLAB_SYSFS_H */
