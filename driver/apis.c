@@ -7,6 +7,7 @@
  * ioctls, the sysfs counters and INFO all read this table; adding an API is
  * adding an enum value to the UAPI header and a row here.
  */
+#include <linux/dma-mapping.h>
 #include <linux/gfp.h>
 #include <linux/limits.h>
 #include <linux/mm.h>
@@ -71,6 +72,10 @@ unsigned int kmemlab_order(size_t size)
 			 KMEMLAB_GFP_NOFS | KMEMLAB_GFP_DMA32 |			\
 			 (GFP_MODIFIERS & ~KMEMLAB_GFP_HIGH))
 #define GFP_KVMALLOC	(GFP_SLAB & ~KMEMLAB_GFP_DMA)
+/* dma_alloc_coherent() picks the zone from the device's mask itself. */
+#define GFP_COHERENT	(KMEMLAB_GFP_KERNEL | KMEMLAB_GFP_ATOMIC |		\
+			 KMEMLAB_GFP_NOWAIT | KMEMLAB_GFP_ZERO |		\
+			 KMEMLAB_GFP_NOWARN)
 
 /* vmalloc may sleep whatever the flags: it maps pages with GFP_KERNEL. */
 #define CAPS_VMAP	(KMEMLAB_CAP_SLEEPS | KMEMLAB_CAP_VMAP)
@@ -229,6 +234,18 @@ static void kmemlab_devm_kfree(struct kmemlab_buf *buf)
 	devm_kfree(&buf->kd->pdev->dev, buf->ptr);
 }
 
+static void *kmemlab_dma_alloc_coherent(struct kmemlab_op *op)
+{
+	return dma_alloc_coherent(kmemlab_op_dev(op), op->size, &op->dma,
+				  op->gfp);
+}
+
+static void kmemlab_dma_free_coherent(struct kmemlab_buf *buf)
+{
+	dma_free_coherent(&buf->kd->pdev->dev, buf->report.size, buf->ptr,
+			  buf->dma);
+}
+
 #define KMEMLAB_API(_api, _name, _caps, _gfp, _max, _alloc, _free)	\
 	[KMEMLAB_API_##_api] = {					\
 		.api = KMEMLAB_API_##_api,				\
@@ -286,6 +303,9 @@ static const struct kmemlab_api_ops kmemlab_apis[KMEMLAB_API_COUNT] = {
 		    KMEMLAB_CAP_DEVM | KMEMLAB_CAP_SLEEPS | KMEMLAB_CAP_COUNT,
 		    GFP_SLAB, kmemlab_max_kmalloc, kmemlab_devm_kcalloc,
 		    kmemlab_devm_kfree),
+	KMEMLAB_API(DMA_ALLOC_COHERENT, "dma_alloc_coherent", KMEMLAB_CAP_ORDER,
+		    GFP_COHERENT, kmemlab_max_pages, kmemlab_dma_alloc_coherent,
+		    kmemlab_dma_free_coherent),
 };
 
 const struct kmemlab_api_ops *kmemlab_api(u32 api)

@@ -10,6 +10,7 @@
 #include <linux/mmzone.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
+#include <linux/swiotlb.h>
 #include <linux/version.h>
 
 /*
@@ -62,6 +63,32 @@ static inline bool kmemlab_kmalloc_cache_name(char *name, size_t len,
 	else
 		snprintf(name, len, "%s%zu", prefix, usable);
 	return true;
+}
+
+/*
+ * Where the device's swiotlb bounce buffers lie. Drivers are not meant to
+ * look (struct device.dma_io_tlb_mem), but a lab that refuses mappings the
+ * DMA layer would warn about must. 6.6 moved the range into a default pool.
+ */
+static inline bool kmemlab_swiotlb_range(struct device *dev,
+					 phys_addr_t *start, phys_addr_t *end)
+{
+#ifdef CONFIG_SWIOTLB
+	struct io_tlb_mem *mem = dev->dma_io_tlb_mem;
+
+	if (!mem)
+		return false;
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 6, 0)
+	*start = mem->defpool.start;
+	*end = mem->defpool.end;
+#else
+	*start = mem->start;
+	*end = mem->end;
+#endif
+	return *end > *start;
+#else
+	return false;
+#endif
 }
 
 /*

@@ -8,6 +8,7 @@
  * apis.c     the allocator back-end table, one row per API
  * context.c  running an allocation in process/atomic/softirq/hardirq context
  * inspect.c  what the kernel did: size class, zones, contiguity, zeroing
+ * dma.c      mapping an allocation for the device with the DMA API
  */
 #ifndef KMEMLAB_INTERNAL_H
 #define KMEMLAB_INTERNAL_H
@@ -140,6 +141,7 @@ struct kmemlab_node {
  * @cache: the kmem_cache for %KMEMLAB_API_KMEM_CACHE.
  * @old: the memory to resize, for krealloc().
  * @ptr: (out) the memory, or NULL.
+ * @dma: (out) the bus address, for dma_alloc_coherent().
  * @time_ns: (out) how long the call took.
  * @seen: (out) KMEMLAB_SEEN_* bits observed during the call.
  */
@@ -153,6 +155,7 @@ struct kmemlab_op {
 	struct kmem_cache *cache;
 	void *old;
 	void *ptr;
+	dma_addr_t dma;
 	u64 time_ns;
 	u32 seen;
 };
@@ -164,6 +167,7 @@ struct kmemlab_op {
  * @ptr: the memory.
  * @order: page order for the page APIs.
  * @cache: the kmemlab cache for %KMEMLAB_API_KMEM_CACHE.
+ * @dma: the bus address, for dma_alloc_coherent().
  * @report: what the kernel did, with raw addresses (withheld on copy-out
  *	from callers without CAP_SYS_ADMIN).
  */
@@ -173,6 +177,7 @@ struct kmemlab_buf {
 	void *ptr;
 	unsigned int order;
 	struct kmemlab_cache *cache;
+	dma_addr_t dma;
 	struct kmemlab_report report;
 };
 
@@ -209,6 +214,10 @@ unsigned int kmemlab_buf_free_all(struct kmemlab_dev *kd, bool unbinding);
 int kmemlab_cache_get(struct kmemlab_dev *kd, const char *name, u32 size,
 		      u32 align, u32 flags, struct kmemlab_cache **out);
 void kmemlab_cache_put(struct kmemlab_dev *kd, struct kmemlab_cache *c);
+
+/* dma.c */
+bool kmemlab_swiotlb_reachable(struct device *dev);
+int kmemlab_ioc_dma_map(struct kmemlab_dev *kd, void __user *arg);
 
 /* ioctl.c */
 long kmemlab_ioctl_locked(struct kmemlab_dev *kd, unsigned int cmd,

@@ -9,6 +9,7 @@
  * the node's rwsem for read and have checked that the device is bound.
  */
 #include <linux/capability.h>
+#include <linux/dma-mapping.h>
 #include <linux/mm.h>
 #include <linux/overflow.h>
 #include <linux/platform_device.h>
@@ -57,6 +58,9 @@ static int kmemlab_ioc_info(struct kmemlab_dev *kd, void __user *arg)
 	kmemlab_info_kernel(info);
 	if (capable(CAP_SYS_ADMIN))
 		info->flags |= KMEMLAB_INFO_CAP_SYS_ADMIN;
+	info->dma_mask = dma_get_mask(&kd->pdev->dev);
+	if (kmemlab_swiotlb_reachable(&kd->pdev->dev))
+		info->flags |= KMEMLAB_INFO_SWIOTLB;
 	if (copy_to_user(arg, info, sizeof(*info)))
 		ret = -EFAULT;
 	kfree(info);
@@ -129,6 +133,7 @@ static int kmemlab_alloc_locked(struct kmemlab_dev *kd,
 	if (ret)
 		goto err_cache;
 	buf->ptr = op.ptr;
+	buf->dma = op.dma;
 	kmemlab_inspect(buf, &op, req->gfp, req->context);
 	ret = kmemlab_buf_add(kd, buf);
 	if (ret) {
@@ -470,6 +475,7 @@ static const struct {
 	{ KMEMLAB_IOC_FILL,	kmemlab_ioc_fill },
 	{ KMEMLAB_IOC_VERIFY,	kmemlab_ioc_verify },
 	{ KMEMLAB_IOC_READ,	kmemlab_ioc_read },
+	{ KMEMLAB_IOC_DMA_MAP,	kmemlab_ioc_dma_map },
 };
 
 /**

@@ -15,6 +15,7 @@
  */
 #include <linux/cdev.h>
 #include <linux/device.h>
+#include <linux/dma-mapping.h>
 #include <linux/fs.h>
 #include <linux/idr.h>
 #include <linux/module.h>
@@ -37,6 +38,11 @@ unsigned long kmemlab_max_bytes = 64UL << 20;
 module_param_named(max_bytes, kmemlab_max_bytes, ulong, 0644);
 MODULE_PARM_DESC(max_bytes,
 		 "most bytes live at once over all devices; -ENOSPC beyond (default 64 MiB)");
+
+static unsigned int dma_bits = 32;
+module_param(dma_bits, uint, 0444);
+MODULE_PARM_DESC(dma_bits,
+		 "address bits the devices can DMA to (24-64, default 32; 24 = ISA's 16 MiB)");
 
 static dev_t kmemlab_devt;
 static struct class *kmemlab_class;
@@ -153,6 +159,11 @@ static int kmemlab_node_add(struct kmemlab_dev *kd)
 static int kmemlab_probe(struct platform_device *pdev)
 {
 	struct kmemlab_dev *kd;
+	int ret;
+
+	ret = dma_set_mask_and_coherent(&pdev->dev, DMA_BIT_MASK(dma_bits));
+	if (ret)
+		return dev_err_probe(&pdev->dev, ret, "no %u-bit DMA\n", dma_bits);
 
 	kd = devm_kzalloc(&pdev->dev, sizeof(*kd), GFP_KERNEL);
 	if (!kd)
@@ -321,7 +332,8 @@ static int __init kmemlab_init(void)
 	unsigned int i;
 	int ret;
 
-	if (!devices || devices > KMEMLAB_MAX_DEVICES)
+	if (!devices || devices > KMEMLAB_MAX_DEVICES ||
+	    dma_bits < 24 || dma_bits > 64)
 		return -EINVAL;
 	kmemlab_init_api_attrs();
 	ret = alloc_chrdev_region(&kmemlab_devt, 0, KMEMLAB_MINORS, "kmemlab");

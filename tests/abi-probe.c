@@ -8,7 +8,7 @@
  *
  *   abi-probe [-d N | -f FD] CMD [field=value ...] [?field ...]
  *
- * CMD is info, alloc, free, query, list, realloc, fill, verify or read; or
+ * CMD is info, alloc, free, query, list, realloc, fill, verify, read or dma; or
  * "raw NR SIZE" for _IOWR(KMEMLAB_IOC_MAGIC, NR, SIZE bytes) and
  * "foreign" for a command of another driver's magic. field=value sets a
  * field of the argument (numbers in C syntax; "name" takes a string;
@@ -93,9 +93,17 @@ static const struct field read_fields[] = {
 	F(kmemlab_read, length), F(kmemlab_read, buf), { NULL, 0, 0 }
 };
 
+static const struct field dma_fields[] = {
+	F(kmemlab_dma, handle), F(kmemlab_dma, mode), F(kmemlab_dma, direction),
+	F(kmemlab_dma, nents), F(kmemlab_dma, pages), F(kmemlab_dma, result),
+	F(kmemlab_dma, mask), F(kmemlab_dma, bus),
+	R(kmemlab_dma, reserved, 0, "reserved0"), { NULL, 0, 0 }
+};
+
 static const struct field info_fields[] = {
 	F(kmemlab_info, abi_version), F(kmemlab_info, page_size),
-	F(kmemlab_info, flags), F(kmemlab_info, reserved), { NULL, 0, 0 }
+	F(kmemlab_info, flags), F(kmemlab_info, dma_mask),
+	F(kmemlab_info, reserved), { NULL, 0, 0 }
 };
 
 static const struct {
@@ -114,6 +122,7 @@ static const struct {
 	{ "fill", KMEMLAB_IOC_FILL, sizeof(struct kmemlab_fill), fill_fields },
 	{ "verify", KMEMLAB_IOC_VERIFY, sizeof(struct kmemlab_fill), fill_fields },
 	{ "read", KMEMLAB_IOC_READ, sizeof(struct kmemlab_read), read_fields },
+	{ "dma", KMEMLAB_IOC_DMA_MAP, sizeof(struct kmemlab_dma), dma_fields },
 };
 
 static _Noreturn void usage(void)

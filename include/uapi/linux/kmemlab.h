@@ -47,6 +47,8 @@
  *	cache named @name (created on first use, destroyed with its last object).
  * @KMEMLAB_API_DEVM_KMALLOC: devm_kmalloc(); freed like devm_kzalloc().
  * @KMEMLAB_API_DEVM_KCALLOC: devm_kcalloc(); freed like devm_kzalloc().
+ * @KMEMLAB_API_DMA_ALLOC_COHERENT: dma_alloc_coherent() / dma_free_coherent()
+ *	for the platform device, within its DMA mask.
  * @KMEMLAB_API_COUNT: one past the last valid value.
  */
 enum kmemlab_api {
@@ -65,6 +67,7 @@ enum kmemlab_api {
 	KMEMLAB_API_KMEM_CACHE = 13,
 	KMEMLAB_API_DEVM_KMALLOC = 14,
 	KMEMLAB_API_DEVM_KCALLOC = 15,
+	KMEMLAB_API_DMA_ALLOC_COHERENT = 16,
 	KMEMLAB_API_COUNT
 };
 
@@ -252,6 +255,7 @@ struct kmemlab_range {
 #define KMEMLAB_INFO_INIT_ON_ALLOC	(1U << 0)	/* heap memory zeroed on alloc */
 #define KMEMLAB_INFO_INIT_ON_FREE	(1U << 1)	/* heap memory zeroed on free */
 #define KMEMLAB_INFO_CAP_SYS_ADMIN	(1U << 2)	/* the caller may see addresses */
+#define KMEMLAB_INFO_SWIOTLB		(1U << 3)	/* bounce buffers reachable by the device */
 
 #define KMEMLAB_RELEASE_LEN	72
 
@@ -279,6 +283,7 @@ struct kmemlab_range {
  * @api_live: @all_live per API, indexed by enum kmemlab_api.
  * @zone_range: span of each populated zone, indexed by enum kmemlab_zone.
  * @release: the running kernel's release (utsname), NUL-terminated.
+ * @dma_mask: the platform device's DMA mask (module parameter dma_bits).
  * @reserved: zero.
  */
 struct kmemlab_info {
@@ -301,7 +306,8 @@ struct kmemlab_info {
 	struct kmemlab_count api_live[KMEMLAB_API_SLOTS];
 	struct kmemlab_range zone_range[KMEMLAB_ZONE_COUNT];
 	char release[KMEMLAB_RELEASE_LEN];
-	__u64 reserved[8];
+	__u64 dma_mask;
+	__u64 reserved[7];
 };
 
 /* struct kmemlab_alloc.flags */
@@ -329,14 +335,19 @@ struct kmemlab_info {
  * Returns 0 and fills @report, or:
  *  -EINVAL  @api, @context or @size is 0 or unknown; @gfp is 0, has unknown
  *           bits, combines two base types or two zone modifiers, or has a
- *           flag the API refuses (highmem for slab memory, __GFP_NOFAIL
- *           above order 1, a sleeping API or flag in a context that cannot
- *           sleep); @count, @align, @name or @flags is set where the API
- *           takes none, or is malformed; @pad or @reserved is not zero.
+ *           flag the API does not take (GFP_HIGHUSER and GFP_DMA32 for slab
+ *           memory, non-sleeping base types for vmalloc, zone modifiers for
+ *           dma_alloc_coherent, ...); __GFP_NOFAIL above order 1 or without
+ *           a base type that may sleep; an API that may sleep (vmalloc,
+ *           kvmalloc, devm) or a gfp base type that may sleep in a context
+ *           other than %KMEMLAB_CTX_PROCESS; @count, @align, @name or @flags
+ *           set where the API takes none, or malformed; @pad or @reserved
+ *           not zero.
  *  -EOVERFLOW  @count * @size overflows.
- *  -E2BIG   @size is above what the API can ever allocate (KMALLOC_MAX_SIZE
- *           for slab memory, the largest page order for page APIs, the
- *           module's max_bytes for vmalloc); nothing was attempted.
+ *  -E2BIG   @size is above what the API can ever allocate: KMALLOC_MAX_SIZE
+ *           for slab memory, PAGE_SIZE << max_order for page APIs, all of
+ *           RAM for vmalloc (and INT_MAX for kvmalloc); nothing was
+ *           attempted.
  *  -EEXIST  %KMEMLAB_API_KMEM_CACHE: a live cache of that @name has another
  *           object size, alignment or flags.
  *  -ENOSPC  the allocation would take the module past its max_bytes quota.
@@ -478,6 +489,79 @@ struct kmemlab_read {
 
 #define KMEMLAB_READ_MAX	(1U << 20)
 
+/**
+ * enum kmemlab_dma_mode - how %KMEMLAB_IOC_DMA_MAP maps an allocation
+ * @KMEMLAB_DMA_SINGLE: dma_map_single(): one segment, for memory in the
+ *	direct map only.
+ * @KMEMLAB_DMA_SG: dma_map_sgtable() over a scatterlist of the allocation's
+ *	pages; the only way to map vmalloc memory.
+ */
+enum kmemlab_dma_mode {
+	KMEMLAB_DMA_SINGLE = 1,
+	KMEMLAB_DMA_SG = 2,
+};
+
+/**
+ * enum kmemlab_dma_dir - the direction of a mapping
+ * @KMEMLAB_DMA_TO_DEVICE: DMA_TO_DEVICE.
+ * @KMEMLAB_DMA_FROM_DEVICE: DMA_FROM_DEVICE.
+ * @KMEMLAB_DMA_BIDIRECTIONAL: DMA_BIDIRECTIONAL.
+ */
+enum kmemlab_dma_dir {
+	KMEMLAB_DMA_TO_DEVICE = 1,
+	KMEMLAB_DMA_FROM_DEVICE = 2,
+	KMEMLAB_DMA_BIDIRECTIONAL = 3,
+};
+
+/* struct kmemlab_dma.result */
+/* A segment's bus address differs from its physical one: bounced (swiotlb). */
+#define KMEMLAB_DMA_BOUNCED	(1U << 0)
+/* dma_alloc_coherent() memory: already mapped, @bus is its handle. */
+#define KMEMLAB_DMA_COHERENT	(1U << 1)
+/* @bus holds the raw bus address (the caller has CAP_SYS_ADMIN). */
+#define KMEMLAB_DMA_ADDRS	(1U << 2)
+/* The memory lies beyond the device's DMA mask. */
+#define KMEMLAB_DMA_BEYOND_MASK	(1U << 3)
+
+/**
+ * struct kmemlab_dma - map an allocation for the device, report, unmap
+ * @handle: (in) a live handle.
+ * @mode: (in) enum kmemlab_dma_mode.
+ * @direction: (in) enum kmemlab_dma_dir.
+ * @nents: (out) segments of the mapping.
+ * @pages: (out) pages of the allocation that were mapped.
+ * @result: (out) KMEMLAB_DMA_* bits.
+ * @mask: (out) the device's DMA mask.
+ * @bus: (out) bus address of the first segment; 0 unless %KMEMLAB_DMA_ADDRS.
+ * @reserved: (in) zero.
+ *
+ * The driver checks, before the DMA API sees the memory, that the device
+ * can reach it directly or through swiotlb bounce buffers, so the mapping
+ * never trips the DMA layer's overflow warning.
+ *
+ * Returns 0, or:
+ *  -ENOENT  no live allocation has @handle.
+ *  -EINVAL  @mode or @direction is unknown; %KMEMLAB_DMA_SINGLE on vmalloc
+ *           memory, which is not physically contiguous and has no direct-map
+ *           address to map.
+ *  -ERANGE  the memory lies beyond the DMA mask and no bounce buffer the
+ *           device can reach exists (no swiotlb, or swiotlb beyond the mask).
+ *  -E2BIG   a segment that must bounce is larger than one swiotlb mapping
+ *           (dma_max_mapping_size()).
+ *  -EIO     the DMA API returned a mapping error.
+ */
+struct kmemlab_dma {
+	__u32 handle;
+	__u32 mode;
+	__u32 direction;
+	__u32 nents;
+	__u32 pages;
+	__u32 result;
+	__u64 mask;
+	__u64 bus;
+	__u64 reserved[2];
+};
+
 #define KMEMLAB_IOC_MAGIC	0xB8
 
 #define KMEMLAB_IOC_INFO	_IOR(KMEMLAB_IOC_MAGIC, 0x00, struct kmemlab_info)
@@ -489,5 +573,6 @@ struct kmemlab_read {
 #define KMEMLAB_IOC_FILL	_IOW(KMEMLAB_IOC_MAGIC, 0x06, struct kmemlab_fill)
 #define KMEMLAB_IOC_VERIFY	_IOWR(KMEMLAB_IOC_MAGIC, 0x07, struct kmemlab_fill)
 #define KMEMLAB_IOC_READ	_IOW(KMEMLAB_IOC_MAGIC, 0x08, struct kmemlab_read)
+#define KMEMLAB_IOC_DMA_MAP	_IOWR(KMEMLAB_IOC_MAGIC, 0x09, struct kmemlab_dma)
 
 #endif /* _UAPI_LINUX_KMEMLAB_H */
