@@ -112,27 +112,32 @@ static struct device *kmemlab_op_dev(struct kmemlab_op *op)
 }
 
 /*
- * The back-ends. Each alloc runs in the requested context; the non-inline
- * vmalloc ones are what /proc/vmallocinfo names as the caller.
+ * The back-ends. Each alloc runs in the requested context. The allocators
+ * record their caller (/proc/vmallocinfo, the kmem trace events' call_site),
+ * and that should be the back-end named after the API: KMEMLAB_CALL() keeps
+ * the compiler from turning the call into a tail call, which would make the
+ * caller's caller the one recorded.
  */
+#define KMEMLAB_CALL(expr) ({ void *__p = (expr); OPTIMIZER_HIDE_VAR(__p); __p; })
+
 static void *kmemlab_kmalloc(struct kmemlab_op *op)
 {
-	return kmalloc(op->size, op->gfp);
+	return KMEMLAB_CALL(kmalloc(op->size, op->gfp));
 }
 
 static void *kmemlab_kzalloc(struct kmemlab_op *op)
 {
-	return kzalloc(op->size, op->gfp);
+	return KMEMLAB_CALL(kzalloc(op->size, op->gfp));
 }
 
 static void *kmemlab_kcalloc(struct kmemlab_op *op)
 {
-	return kcalloc(op->count, op->size / op->count, op->gfp);
+	return KMEMLAB_CALL(kcalloc(op->count, op->size / op->count, op->gfp));
 }
 
 static void *kmemlab_krealloc(struct kmemlab_op *op)
 {
-	return krealloc(op->old, op->size, op->gfp);
+	return KMEMLAB_CALL(krealloc(op->old, op->size, op->gfp));
 }
 
 static void kmemlab_kfree(struct kmemlab_buf *buf)
@@ -140,14 +145,14 @@ static void kmemlab_kfree(struct kmemlab_buf *buf)
 	kfree(buf->ptr);
 }
 
-static noinline void *kmemlab_vmalloc(struct kmemlab_op *op)
+static void *kmemlab_vmalloc(struct kmemlab_op *op)
 {
-	return __vmalloc(op->size, op->gfp);
+	return KMEMLAB_CALL(__vmalloc(op->size, op->gfp));
 }
 
-static noinline void *kmemlab_vzalloc(struct kmemlab_op *op)
+static void *kmemlab_vzalloc(struct kmemlab_op *op)
 {
-	return __vmalloc(op->size, op->gfp | __GFP_ZERO);
+	return KMEMLAB_CALL(__vmalloc(op->size, op->gfp | __GFP_ZERO));
 }
 
 static void kmemlab_vfree(struct kmemlab_buf *buf)
@@ -155,14 +160,14 @@ static void kmemlab_vfree(struct kmemlab_buf *buf)
 	vfree(buf->ptr);
 }
 
-static noinline void *kmemlab_kvmalloc(struct kmemlab_op *op)
+static void *kmemlab_kvmalloc(struct kmemlab_op *op)
 {
-	return kvmalloc(op->size, op->gfp);
+	return KMEMLAB_CALL(kvmalloc(op->size, op->gfp));
 }
 
-static noinline void *kmemlab_kvzalloc(struct kmemlab_op *op)
+static void *kmemlab_kvzalloc(struct kmemlab_op *op)
 {
-	return kvzalloc(op->size, op->gfp);
+	return KMEMLAB_CALL(kvzalloc(op->size, op->gfp));
 }
 
 static void kmemlab_kvfree(struct kmemlab_buf *buf)
@@ -172,7 +177,7 @@ static void kmemlab_kvfree(struct kmemlab_buf *buf)
 
 static void *kmemlab_get_free_pages(struct kmemlab_op *op)
 {
-	return (void *)__get_free_pages(op->gfp, op->order);
+	return KMEMLAB_CALL((void *)__get_free_pages(op->gfp, op->order));
 }
 
 static void kmemlab_free_pages(struct kmemlab_buf *buf)
@@ -183,7 +188,7 @@ static void kmemlab_free_pages(struct kmemlab_buf *buf)
 /* No highmem on 64-bit kernels: every page has a direct-map address. */
 static void *kmemlab_alloc_pages(struct kmemlab_op *op)
 {
-	struct page *page = alloc_pages(op->gfp, op->order);
+	struct page *page = KMEMLAB_CALL(alloc_pages(op->gfp, op->order));
 
 	return page ? page_address(page) : NULL;
 }
@@ -195,7 +200,7 @@ static void kmemlab___free_pages(struct kmemlab_buf *buf)
 
 static void *kmemlab_get_zeroed_page(struct kmemlab_op *op)
 {
-	return (void *)get_zeroed_page(op->gfp);
+	return KMEMLAB_CALL((void *)get_zeroed_page(op->gfp));
 }
 
 static void kmemlab_free_page(struct kmemlab_buf *buf)
@@ -205,7 +210,7 @@ static void kmemlab_free_page(struct kmemlab_buf *buf)
 
 static void *kmemlab_kmem_cache_alloc(struct kmemlab_op *op)
 {
-	return kmem_cache_alloc(op->cache, op->gfp);
+	return KMEMLAB_CALL(kmem_cache_alloc(op->cache, op->gfp));
 }
 
 static void kmemlab_kmem_cache_free(struct kmemlab_buf *buf)
@@ -215,18 +220,18 @@ static void kmemlab_kmem_cache_free(struct kmemlab_buf *buf)
 
 static void *kmemlab_devm_kmalloc(struct kmemlab_op *op)
 {
-	return devm_kmalloc(kmemlab_op_dev(op), op->size, op->gfp);
+	return KMEMLAB_CALL(devm_kmalloc(kmemlab_op_dev(op), op->size, op->gfp));
 }
 
 static void *kmemlab_devm_kzalloc(struct kmemlab_op *op)
 {
-	return devm_kzalloc(kmemlab_op_dev(op), op->size, op->gfp);
+	return KMEMLAB_CALL(devm_kzalloc(kmemlab_op_dev(op), op->size, op->gfp));
 }
 
 static void *kmemlab_devm_kcalloc(struct kmemlab_op *op)
 {
-	return devm_kcalloc(kmemlab_op_dev(op), op->count, op->size / op->count,
-			    op->gfp);
+	return KMEMLAB_CALL(devm_kcalloc(kmemlab_op_dev(op), op->count,
+					 op->size / op->count, op->gfp));
 }
 
 static void kmemlab_devm_kfree(struct kmemlab_buf *buf)
@@ -236,8 +241,8 @@ static void kmemlab_devm_kfree(struct kmemlab_buf *buf)
 
 static void *kmemlab_dma_alloc_coherent(struct kmemlab_op *op)
 {
-	return dma_alloc_coherent(kmemlab_op_dev(op), op->size, &op->dma,
-				  op->gfp);
+	return KMEMLAB_CALL(dma_alloc_coherent(kmemlab_op_dev(op), op->size,
+					       &op->dma, op->gfp));
 }
 
 static void kmemlab_dma_free_coherent(struct kmemlab_buf *buf)

@@ -1,0 +1,258 @@
+#!/usr/bin/env bats
+# Every allocator API, the GFP flags each takes, and what the kernel did.
+
+load helpers
+
+setup_file() {
+	fresh_module
+}
+
+teardown_file() {
+	unload_module
+}
+
+setup() {
+	kmemlab free --all >/dev/null
+}
+
+@test "every API allocates with its default flags and frees" {
+	local api args backing
+	while read -r api args backing; do
+		run -0 kmemlab alloc --api "$api" $args -o API,BACKING -n -r
+		assert_output "$api $backing"
+	done <<-EOF
+	kmalloc --size=200 slab
+	kzalloc --size=200 slab
+	kcalloc --size=16 --count=10 slab
+	krealloc --size=200 slab
+	vmalloc --size=64k vmalloc
+	vzalloc --size=64k vmalloc
+	kvmalloc --size=1k slab
+	kvzalloc --size=1k slab
+	get_free_pages --order=2 pages
+	alloc_pages --order=2 pages
+	get_zeroed_page --size=4k pages
+	kmem_cache --size=200 --name=every slab
+	devm_kmalloc --size=200 slab
+	devm_kzalloc --size=200 slab
+	devm_kcalloc --size=16 --count=10 slab
+	dma_alloc_coherent --size=8k pages
+	EOF
+	[[ $(live_allocs) -eq 16 ]]
+	kmemlab free --all >/dev/null
+	[[ $(live_allocs) -eq 0 && $(live_bytes) -eq 0 ]]
+}
+
+@test "kcalloc asks for count x size and zeroes it" {
+	run -0 kmemlab alloc --api kcalloc --size 24 --count 100 -o SIZE,ZEROED -n -r -b
+	assert_output "2400 yes"
+}
+
+@test "kcalloc whose count x size overflows is EOVERFLOW before any call" {
+	run -1 kmemlab alloc --api kcalloc --size 4611686018427387904 --count 8
+	assert_output --partial "EOVERFLOW"
+	assert_output --partial "overflows"
+	run -0 abi-probe alloc api=5 context=1 gfp=1 size=0x4000000000000000 count=4
+	assert_output "EOVERFLOW"
+}
+
+@test "krealloc grows a buffer into a bigger size class and keeps its contents" {
+	local h
+	h=$(alloc_handle --api krealloc --size 100)
+	kmemlab fill "$h" --pattern 0x3c
+	run -0 kmemlab realloc "$h" --size 5000 -o HANDLE,SIZE,CACHE -n -r -b
+	assert_output "$h 5000 kmalloc-8k"
+	run -0 kmemlab verify "$h" --pattern 0x3c --length 100
+	[[ $(live_bytes) -eq 5000 ]]
+}
+
+@test "krealloc shrinks a buffer and keeps what fits" {
+	local h
+	h=$(alloc_handle --api kmalloc --size 4000)
+	kmemlab fill "$h" --pattern 0x11
+	run -0 kmemlab realloc "$h" --size 300 -o SIZE -n -r -b
+	assert_output "300"
+	run -0 kmemlab verify "$h" --pattern 0x11
+	[[ $(live_bytes) -eq 300 ]]
+}
+
+@test "realloc of a vmalloc handle is refused: krealloc is for kmalloc memory" {
+	local h
+	h=$(alloc_handle --api vmalloc --size 8k)
+	run -1 kmemlab realloc "$h" --size 16k
+	assert_output --partial "EINVAL"
+	assert_output --partial "krealloc"
+}
+
+@test "kvmalloc takes the slab path when small and vmalloc when kmalloc cannot" {
+	run -0 kmemlab alloc --api kvmalloc --size 2k -o BACKING -n -r
+	assert_output "slab"
+	run -0 kmemlab alloc --api kvmalloc --size 8M -o BACKING,REGION -n -r
+	assert_output "vmalloc vmalloc"
+}
+
+@test "kvmalloc without GFP_KERNEL never falls back to vmalloc" {
+	run -0 kmemlab alloc --api kvmalloc --size 64k --gfp GFP_NOWAIT -o BACKING -n -r
+	refute_output "vmalloc"
+	# kmalloc alone cannot serve 8 MiB, and vmalloc is not tried.
+	run -1 kmemlab alloc --api kvmalloc --size 8M --gfp GFP_NOWAIT
+	assert_output --partial "ENOMEM"
+}
+
+@test "alloc_pages of order 3 is 8 contiguous pages" {
+	run -0 kmemlab alloc --api alloc_pages --order 3 -o ORDER,USABLE,PAGES,RUNS -n -r -b
+	assert_output "3 32768 8 1"
+}
+
+@test "get_zeroed_page is one zeroed page, and more is E2BIG" {
+	run -0 kmemlab alloc --api get_zeroed_page --size 4k -o ZEROED,PAGES -n -r
+	assert_output "yes 1"
+	run -1 kmemlab alloc --api get_zeroed_page --size 8k
+	assert_output --partial "E2BIG"
+}
+
+@test "a kmem_cache appears in /proc/slabinfo and goes with its last object" {
+	local a b
+	a=$(alloc_handle --api kmem_cache --name lab --size 200)
+	b=$(alloc_handle --api kmem_cache --name lab --size 200)
+	run -0 kmemlab query "$a" -o CACHE,USABLE -n -r -b
+	assert_output "kmemlab0_lab 200"
+	# slabinfo: name active_objs num_objs objsize ...
+	run -0 awk '$1 == "kmemlab0_lab" {print ($3 >= 2), $4}' /proc/slabinfo
+	assert_output "1 200"
+	kmemlab free "$a" >/dev/null
+	grep -q '^kmemlab0_lab ' /proc/slabinfo
+	kmemlab free "$b" >/dev/null
+	run -1 grep -q '^kmemlab0_lab ' /proc/slabinfo
+}
+
+@test "SLAB_HWCACHE_ALIGN rounds a cache's objects up to the cache line" {
+	run -0 kmemlab alloc --api kmem_cache --name aligned --size 200 --hwcache-align -o USABLE -n -r -b
+	assert_output "256"
+}
+
+@test "a second cache of the same name with another geometry is EEXIST" {
+	kmemlab alloc --api kmem_cache --name twice --size 64 >/dev/null
+	run -1 kmemlab alloc --api kmem_cache --name twice --size 128
+	assert_output --partial "EEXIST"
+}
+
+@test "a malformed cache name or alignment is EINVAL" {
+	run -0 abi-probe alloc api=13 context=1 gfp=1 size=64 name=Bad.Name
+	assert_output "EINVAL"
+	run -0 abi-probe alloc api=13 context=1 gfp=1 size=64 name=ok align=48
+	assert_output "EINVAL"
+}
+
+@test "vmalloc areas show in /proc/vmallocinfo with their size and kmemlab as caller" {
+	kmemlab alloc --api vmalloc --size 200k >/dev/null
+	# 50 pages and the guard page
+	run -0 grep -E "^0x[0-9a-f]+-0x[0-9a-f]+ +208896 kmemlab_vmalloc\+0x[0-9a-f]+/0x[0-9a-f]+ \[kmemlab\] pages=50 vmalloc" /proc/vmallocinfo
+}
+
+@test "usable size agrees with the kernel's kmem:kmalloc trace event" {
+	local t=/sys/kernel/tracing size usable line
+	mountpoint -q $t || mount -t tracefs nodev $t
+	echo 0 >$t/tracing_on
+	echo >$t/trace
+	echo 1 >$t/events/kmem/kmalloc/enable
+	echo 1 >$t/tracing_on
+	for size in 100 700 1500 3000 5000; do
+		kmemlab alloc --api kmalloc --size "$size" >/dev/null
+	done
+	echo 0 >$t/tracing_on
+	echo 0 >$t/events/kmem/kmalloc/enable
+	for size in 100 700 1500 3000 5000; do
+		usable=$(kmemlab list -n -r -b -o SIZE,USABLE | awk -v s=$size '$1 == s {print $2}')
+		line=$(grep "kmemlab_kmalloc" $t/trace | grep -m1 "bytes_req=$size ")
+		echo "$size: usable $usable; trace: $line"
+		[[ $line == *"bytes_alloc=$usable "* ]]
+	done
+}
+
+@test "GFP_DMA32 pages lie below 4 GiB and get the zone verdict" {
+	run -0 kmemlab alloc --api alloc_pages --order 0 --gfp 'GFP_KERNEL|GFP_DMA32' -J -O
+	assert_output --regexp '"zone": "DMA32"|"zone": "DMA"'
+	assert_output --partial '"zone-ok": true'
+	phys=$(jq -r '.allocations[0].phys' <<<"$output")
+	(( phys < 4 * 1024 * 1024 * 1024 ))
+}
+
+@test "slab APIs refuse GFP_DMA32: there are no DMA32 kmalloc caches" {
+	run -1 kmemlab alloc --api kmalloc --size 64 --gfp 'GFP_KERNEL|GFP_DMA32'
+	assert_output --partial "EINVAL"
+	assert_output --partial "GFP_DMA32"
+}
+
+@test "GFP_HIGHUSER is refused for slab memory and taken by alloc_pages" {
+	run -1 kmemlab alloc --api kmalloc --size 64 --gfp GFP_HIGHUSER
+	assert_output --partial "highmem"
+	run -0 kmemlab alloc --api alloc_pages --order 0 --gfp GFP_HIGHUSER
+}
+
+@test "__GFP_ACCOUNT kmalloc comes from the memcg-charged kmalloc-cg cache" {
+	run -0 kmemlab alloc --api kmalloc --size 64 --gfp 'GFP_KERNEL|__GFP_ACCOUNT' -o CACHE -n -r
+	assert_output "kmalloc-cg-64"
+}
+
+@test "__GFP_NOFAIL is taken up to order 1 and refused above it" {
+	run -0 kmemlab alloc --api alloc_pages --order 1 --gfp 'GFP_KERNEL|__GFP_NOFAIL'
+	run -1 kmemlab alloc --api alloc_pages --order 2 --gfp 'GFP_KERNEL|__GFP_NOFAIL'
+	assert_output --partial "EINVAL"
+	assert_output --partial "order 1"
+	run -1 kmemlab alloc --api kmalloc --size 64 --gfp 'GFP_ATOMIC|__GFP_NOFAIL'
+	assert_output --partial "may sleep"
+}
+
+@test "the other modifiers are accepted: NORETRY, RETRY_MAYFAIL, HIGH, NOWARN, NOIO, NOFS, USER" {
+	local gfp
+	for gfp in 'GFP_KERNEL|__GFP_NORETRY' 'GFP_KERNEL|__GFP_RETRY_MAYFAIL' \
+		   'GFP_ATOMIC|__GFP_HIGH' 'GFP_NOWAIT|__GFP_NOWARN' GFP_NOIO GFP_NOFS GFP_USER; do
+		kmemlab alloc --api kmalloc --size 512 --gfp "$gfp" >/dev/null
+	done
+	run -0 kmemlab list -n -r -o GFP
+	assert_line "GFP_KERNEL|__GFP_RETRY_MAYFAIL"
+	assert_line "GFP_NOFS"
+}
+
+@test "flags the kernel removed are named with their successor and version" {
+	run -2 kmemlab alloc --api kmalloc --size 64 --gfp 'GFP_KERNEL|__GFP_REPEAT'
+	assert_output --partial "4.13"
+	assert_output --partial "__GFP_RETRY_MAYFAIL"
+	run -2 kmemlab alloc --api alloc_pages --order 0 --gfp 'GFP_KERNEL|__GFP_COLD'
+	assert_output --partial "4.15"
+}
+
+@test "an unprivileged caller sees no raw addresses; root does" {
+	udevadm trigger --subsystem-match=kmemlab --action=add
+	udevadm settle
+	run -0 as_member kmemlab alloc --api kmalloc --size 64 -J -O
+	assert_output --partial '"addr": null'
+	assert_output --partial '"phys": null'
+	run -0 kmemlab alloc --api kmalloc --size 64 -J -O
+	assert_output --regexp '"addr": "0x[0-9a-f]+"'
+	run -0 as_member kmemlab list -J -O
+	refute_output --regexp '"addr": "0x'
+}
+
+@test "fill, verify and read show the bytes of an allocation" {
+	local h
+	h=$(alloc_handle --api vzalloc --size 64k)
+	kmemlab fill "$h" --pattern 0xa7 --offset 16 --length 4
+	run -1 kmemlab verify "$h" --pattern 0
+	assert_output --partial "4"
+	run -0 kmemlab read "$h" --length 32
+	assert_line --index 0 "00000000  00 00 00 00 00 00 00 00  00 00 00 00 00 00 00 00  |................|"
+	assert_line --index 1 "00000010  a7 a7 a7 a7 00 00 00 00  00 00 00 00 00 00 00 00  |................|"
+}
+
+@test "a fill or read outside the allocation is EINVAL" {
+	local h
+	h=$(alloc_handle --api kmalloc --size 100)
+	run -1 kmemlab fill "$h" --pattern 1 --offset 100
+	assert_output --partial "EINVAL"
+	run -1 kmemlab read "$h" --offset 90 --length 20
+	assert_output --partial "EINVAL"
+	run -0 abi-probe fill handle="$h" pattern=256
+	assert_output "EINVAL"
+}
