@@ -42,8 +42,21 @@
 static inline bool kmemlab_kmalloc_cache_name(char *name, size_t len,
 					      size_t usable, gfp_t flags)
 {
-	enum kmalloc_cache_type type = kmalloc_type(flags);
 	const char *prefix = "kmalloc-";
+	enum kmalloc_cache_type type;
+
+	/*
+	 * 6.6 gave kmalloc_type() the call site: with RANDOM_KMALLOC_CACHES
+	 * each site gets one of 16 copies of every cache, which a module
+	 * cannot tell; without it the caller is unused.
+	 */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 6, 0)
+	if (IS_ENABLED(CONFIG_RANDOM_KMALLOC_CACHES))
+		return false;
+	type = kmalloc_type(flags, 0);
+#else
+	type = kmalloc_type(flags);
+#endif
 
 	if (!usable || usable > KMALLOC_MAX_CACHE_SIZE ||
 	    !kmalloc_caches[type][__kmalloc_index(usable, false)])
@@ -66,9 +79,11 @@ static inline bool kmemlab_kmalloc_cache_name(char *name, size_t len,
 }
 
 /*
- * Where the device's swiotlb bounce buffers lie. Drivers are not meant to
- * look (struct device.dma_io_tlb_mem), but a lab that refuses mappings the
- * DMA layer would warn about must. 6.6 moved the range into a default pool.
+ * Where the device's swiotlb bounce buffers lie, if it has any (what
+ * is_swiotlb_active() tells, which is not exported to modules from 6.x on).
+ * Drivers are not meant to look (struct device.dma_io_tlb_mem), but a lab
+ * that refuses mappings the DMA layer would warn about must. 6.6 moved the
+ * range into a default pool.
  */
 static inline bool kmemlab_swiotlb_range(struct device *dev,
 					 phys_addr_t *start, phys_addr_t *end)
@@ -76,7 +91,7 @@ static inline bool kmemlab_swiotlb_range(struct device *dev,
 #ifdef CONFIG_SWIOTLB
 	struct io_tlb_mem *mem = dev->dma_io_tlb_mem;
 
-	if (!mem)
+	if (!mem || !mem->nslabs)
 		return false;
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 6, 0)
 	*start = mem->defpool.start;

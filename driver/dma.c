@@ -33,7 +33,7 @@ bool kmemlab_swiotlb_reachable(struct device *dev)
 {
 	phys_addr_t start, end;
 
-	if (!is_swiotlb_active(dev) || !kmemlab_swiotlb_range(dev, &start, &end))
+	if (!kmemlab_swiotlb_range(dev, &start, &end))
 		return false;
 	return dma_capable(dev, phys_to_dma(dev, start), end - start, true);
 }
