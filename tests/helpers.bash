@@ -1,5 +1,6 @@
 # Shared by every kmemlab Bats file. Runs in the test VM (tests/guest-suite
 # puts the CLI and the test tools on PATH).
+bats_require_minimum_version 1.5.0
 bats_load_library bats-support
 bats_load_library bats-assert
 
