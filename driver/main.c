@@ -102,10 +102,7 @@ static const struct file_operations kmemlab_fops = {
 
 static void kmemlab_node_release(struct device *dev)
 {
-	struct kmemlab_node *node = container_of(dev, struct kmemlab_node, dev);
-
-	ida_free(&kmemlab_ida, node->id);
-	kfree(node);
+	kfree(container_of(dev, struct kmemlab_node, dev));
 }
 
 /*
@@ -150,6 +147,7 @@ static int kmemlab_node_add(struct kmemlab_dev *kd)
 		ret = cdev_device_add(&node->cdev, &node->dev);
 	if (ret) {
 		put_device(&node->dev);
+		ida_free(&kmemlab_ida, id);
 		return ret;
 	}
 	kd->node = node;
@@ -187,6 +185,12 @@ static void kmemlab_remove_device(struct platform_device *pdev)
 	node->kd = NULL;
 	up_write(&node->rwsem);
 	cdev_device_del(&node->cdev, &node->dev);
+	/*
+	 * The number is free once the node is gone from the cdev map and
+	 * sysfs, though open files may keep the node itself: a rebind must
+	 * not wait for them.
+	 */
+	ida_free(&kmemlab_ida, node->id);
 
 	mutex_lock(&kd->lock);
 	n = kmemlab_buf_free_all(kd, true);

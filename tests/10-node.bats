@@ -68,6 +68,18 @@ setup() {
 	refute_output --partial "WARNING"
 }
 
+@test "a file held open across unbind does not stop the device from binding again" {
+	exec 5<>/dev/kmemlab0
+	kmemlab unbind 0
+	run -0 kmemlab bind 0
+	[[ -c /dev/kmemlab0 ]]
+	run -0 abi-probe -f 5 info
+	assert_output "ENODEV"
+	run -0 abi-probe info
+	assert_output "OK"
+	exec 5>&-
+}
+
 @test "a file opened before unbind and closed after rmmod leaves no trace" {
 	exec 5<>/dev/kmemlab0
 	kmemlab unbind 0

@@ -16,27 +16,28 @@ setup() {
 }
 
 @test "every API allocates with its default flags and frees" {
-	local api args backing
-	while read -r api args backing; do
+	local api backing args
+	while read -r api backing args; do
+		# shellcheck disable=SC2086 # args are options
 		run -0 kmemlab alloc --api "$api" $args -o API,BACKING -n -r
 		assert_output "$api $backing"
 	done <<-EOF
-	kmalloc --size=200 slab
-	kzalloc --size=200 slab
-	kcalloc --size=16 --count=10 slab
-	krealloc --size=200 slab
-	vmalloc --size=64k vmalloc
-	vzalloc --size=64k vmalloc
-	kvmalloc --size=1k slab
-	kvzalloc --size=1k slab
-	get_free_pages --order=2 pages
-	alloc_pages --order=2 pages
-	get_zeroed_page --size=4k pages
-	kmem_cache --size=200 --name=every slab
-	devm_kmalloc --size=200 slab
-	devm_kzalloc --size=200 slab
-	devm_kcalloc --size=16 --count=10 slab
-	dma_alloc_coherent --size=8k pages
+	kmalloc slab --size=200
+	kzalloc slab --size=200
+	kcalloc slab --size=16 --count=10
+	krealloc slab --size=200
+	vmalloc vmalloc --size=64k
+	vzalloc vmalloc --size=64k
+	kvmalloc slab --size=1k
+	kvzalloc slab --size=1k
+	get_free_pages pages --order=2
+	alloc_pages pages --order=2
+	get_zeroed_page pages --size=4k
+	kmem_cache slab --size=200 --name=every
+	devm_kmalloc slab --size=200
+	devm_kzalloc slab --size=200
+	devm_kcalloc slab --size=16 --count=10
+	dma_alloc_coherent pages --size=8k
 	EOF
 	[[ $(live_allocs) -eq 16 ]]
 	kmemlab free --all >/dev/null

@@ -18,6 +18,7 @@
 enum {
 	IF_ABI, IF_DEVICE, IF_RELEASE, IF_PAGE, IF_KMIN, IF_KMAX_CACHE, IF_KMAX,
 	IF_MAX_ORDER, IF_VMALLOC, IF_INIT_ALLOC, IF_INIT_FREE, IF_ADDRS,
+	IF_DMA_MASK, IF_SWIOTLB,
 	IF_MAX_BYTES, IF_DEV_ALLOCS, IF_DEV_BYTES, IF_ALL_ALLOCS, IF_ALL_BYTES,
 	IF_APIS, IF_CONTEXTS, IF_GFP,
 };
@@ -35,6 +36,9 @@ static const struct out_col info_cols[] = {
 	[IF_INIT_ALLOC] = { "INIT-ON-ALLOC", OUT_ONOFF, 0, 0, "init_on_alloc" },
 	[IF_INIT_FREE] = { "INIT-ON-FREE", OUT_ONOFF, 0, 0, "init_on_free" },
 	[IF_ADDRS] = { "ADDRESSES", OUT_BOOL, 0, 0, "addresses visible (CAP_SYS_ADMIN)" },
+	[IF_DMA_MASK] = { "DMA-MASK", OUT_HEX, 0, 0, "DMA mask (dma_bits)" },
+	[IF_SWIOTLB] = { "SWIOTLB", OUT_BOOL, 0, 0,
+			 "bounce buffers reachable (swiotlb)" },
 	[IF_MAX_BYTES] = { "MAX-BYTES", OUT_SIZE, 0, 0, "quota (max_bytes)" },
 	[IF_DEV_ALLOCS] = { "DEVICE-ALLOCS", OUT_NUM, 0, 0, "device live allocations" },
 	[IF_DEV_BYTES] = { "DEVICE-BYTES", OUT_SIZE, 0, 0, "device live bytes" },
@@ -101,6 +105,13 @@ static void info_fields_fill(struct out_table *t, const struct kmemlab_info *in)
 	out_bool(t, IF_INIT_ALLOC, in->flags & KMEMLAB_INFO_INIT_ON_ALLOC);
 	out_bool(t, IF_INIT_FREE, in->flags & KMEMLAB_INFO_INIT_ON_FREE);
 	out_bool(t, IF_ADDRS, in->flags & KMEMLAB_INFO_CAP_SYS_ADMIN);
+	if (in->dma_mask) {
+		out_u64(t, IF_DMA_MASK, in->dma_mask);
+		out_bool(t, IF_SWIOTLB, in->flags & KMEMLAB_INFO_SWIOTLB);
+	} else {	/* a module from before DMA support */
+		out_none(t, IF_DMA_MASK);
+		out_none(t, IF_SWIOTLB);
+	}
 	out_u64(t, IF_MAX_BYTES, in->max_bytes);
 	out_u64(t, IF_DEV_ALLOCS, in->dev_live.allocs);
 	out_u64(t, IF_DEV_BYTES, in->dev_live.bytes);

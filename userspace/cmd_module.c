@@ -12,7 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <libkmod.h>
@@ -25,8 +24,6 @@
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #define BUILD_TREE_KO	"/../driver/kmemlab.ko"	/* from the binary's directory */
-#define NODE_WAIT_MS	2000
-#define NODE_POLL_MS	20
 
 static void quiet_log(void *data, int priority, const char *file, int line,
 		      const char *fn, const char *format, va_list args)
@@ -158,27 +155,6 @@ static int add_param(char *opts, size_t len, const char *arg)
 	return n < 0 || (size_t)n >= len - used ? -E2BIG : 0;
 }
 
-static void sleep_ms(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-	nanosleep(&ts, NULL);
-}
-
-/* Wait until /dev/kmemlab@id exists; false after NODE_WAIT_MS. */
-static bool wait_node(unsigned int id)
-{
-	char node[64];
-
-	snprintf(node, sizeof(node), KMEMLAB_NODE_FMT, id);
-	for (int waited = 0; !path_exists(node); waited += NODE_POLL_MS) {
-		if (waited >= NODE_WAIT_MS)
-			return false;
-		sleep_ms(NODE_POLL_MS);
-	}
-	return true;
-}
-
 static void print_nodes(void)
 {
 	glob_t g;
@@ -199,7 +175,7 @@ static int show_nodes(const struct cli *cli, long devices)
 
 	if (devices == 0)
 		return EXIT_SUCCESS;
-	if (!wait_node(last))
+	if (!node_wait(last, NODE_WAIT_MS))
 		return err_fail(cli->cmd, ETIMEDOUT,
 				"is devtmpfs mounted on /dev? 'kmemlab status' shows the devices",
 				"kmemlab is loaded, but /dev/kmemlab%u did not appear within 2 s",
@@ -289,7 +265,7 @@ static size_t print_users(struct kmod_module *mod, size_t *hidden)
 	}
 	kmod_module_unref_list(holders);
 	*hidden = 0;
-	if (fuser_scan(&users, &count, hidden))
+	if (fuser_scan(NULL, &users, &count, hidden))
 		return n;
 	for (size_t i = 0; i < count; i++) {
 		fuser_format(&users[i], buf, sizeof(buf));
@@ -419,7 +395,7 @@ static void module_users(struct out_table *t)
 	size_t count = 0, hidden;
 	char buf[512] = "", one[64];
 
-	if (!fuser_scan(&users, &count, &hidden)) {
+	if (!fuser_scan(NULL, &users, &count, &hidden)) {
 		for (size_t i = 0; i < count; i++) {
 			fuser_format(&users[i], one, sizeof(one));
 			snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), "%s%s",

@@ -13,7 +13,6 @@
 #include "output.h"
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
-#define SZ(v)		fmt_size((v), true, (char[32]){ 0 }, 32)
 
 struct ectx {
 	const struct alloc_req *req;
@@ -188,6 +187,20 @@ static void say_highmem(const struct ectx *e, struct errmsg *m)
 	snprintf(hint, sizeof(hint), "use GFP_USER, or a page API: %s", apis);
 	errmsg_set(m, hint, "slab memory cannot come from highmem: %s is for page APIs",
 		   flag_with(e->req->gfp, GFPF_PAGES_ONLY));
+}
+
+static bool zone_by_mask(const struct ectx *e)
+{
+	return (e->caps & API_DMA_MASK) && (e->req->gfp & KMEMLAB_GFP_ZONE_MASK);
+}
+
+static void say_zone_by_mask(const struct ectx *e, struct errmsg *m)
+{
+	char zone[64];
+
+	errmsg_set(m, "drop it: the dma_bits module parameter sets the mask",
+		   "%s takes no %s: the device's DMA mask picks the zone", e->api,
+		   gfp_format(e->req->gfp & KMEMLAB_GFP_ZONE_MASK, zone, sizeof(zone)));
 }
 
 static bool gfp_refused(const struct ectx *e)
@@ -496,6 +509,7 @@ static const struct rule rules[] = {
 	{ EINVAL, two_bases, say_two_bases },
 	{ EINVAL, two_zones, say_two_zones },
 	{ EINVAL, highmem, say_highmem },
+	{ EINVAL, zone_by_mask, say_zone_by_mask },
 	{ EINVAL, gfp_refused, say_gfp_refused },
 	{ EINVAL, count_missing, say_count_missing },
 	{ EINVAL, count_extra, say_count_extra },
@@ -552,4 +566,46 @@ void explain_alloc(int err, const struct alloc_req *req,
 		}
 	}
 	errmsg_default(m, err, fallbacks);
+}
+
+/* ---- DMA_MAP ---- */
+
+/* The first row whose errno matches and whose mode and backing (0: any) do. */
+static const struct dma_rule {
+	int err;
+	uint32_t mode;
+	uint32_t backing;
+	const char *text;
+	const char *hint;
+} dma_rules[] = {
+	{ EINVAL, KMEMLAB_DMA_SINGLE, KMEMLAB_BACKING_VMALLOC,
+	  "vmalloc memory is not physically contiguous: map it page by page "
+	  "with --mode sg (dma_map_sgtable)", NULL },
+	{ ERANGE, 0, 0,
+	  "the memory lies beyond the device's DMA mask (dma_bits) and no bounce "
+	  "buffer is reachable (swiotlb needs more than 4 GiB of RAM or swiotlb=force)",
+	  "allocate within the mask: GFP_DMA, GFP_DMA32 or dma_alloc_coherent" },
+	{ E2BIG, 0, 0,
+	  "the memory lies beyond the device's DMA mask and a segment is larger "
+	  "than swiotlb can bounce in one mapping",
+	  "map a smaller allocation, or allocate within the mask" },
+	{ EIO, 0, 0, "the DMA API returned a mapping error", "dmesg may say more" },
+	{ ENOENT, 0, 0, "no live allocation has that handle",
+	  "'kmemlab list' shows the live handles" },
+	{ ENOTTY, 0, 0, "this module has no DMA_MAP: it predates DMA support",
+	  "load a newer kmemlab.ko; compare 'kmemlab --version'" },
+};
+
+void explain_dma(int err, uint32_t mode, uint32_t backing, struct errmsg *m)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(dma_rules); i++) {
+		const struct dma_rule *r = &dma_rules[i];
+
+		if (r->err == err && (!r->mode || r->mode == mode) &&
+		    (!r->backing || r->backing == backing)) {
+			errmsg_set(m, r->hint, "%s", r->text);
+			return;
+		}
+	}
+	errmsg_default(m, err, NULL);
 }

@@ -31,4 +31,10 @@ struct alloc_req {
 void explain_alloc(int err, const struct alloc_req *req,
 		   const struct kmemlab_info *info, struct errmsg *m);
 
+/*
+ * Explain errno @err of DMA_MAP in mode @mode (enum kmemlab_dma_mode) on
+ * memory of @backing (enum kmemlab_backing; 0 when unknown).
+ */
+void explain_dma(int err, uint32_t mode, uint32_t backing, struct errmsg *m);
+
 #endif /* KMEMLAB_EXPLAIN_H */

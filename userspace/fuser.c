@@ -24,8 +24,8 @@ static bool is_node(const char *target)
 	return !strncmp(target, NODE_PREFIX, len) && isdigit((unsigned char)target[len]);
 }
 
-/* 1: @pid has a node open, 0: not, -errno: its fds cannot be read. */
-static int holds_node(const char *pid)
+/* 1: @pid has @node (NULL: any) open, 0: not, -errno: its fds cannot be read. */
+static int holds_node(const char *pid, const char *node)
 {
 	char dir[PATH_MAX], link[PATH_MAX + 256], target[PATH_MAX];
 	struct dirent *de;
@@ -46,7 +46,7 @@ static int holds_node(const char *pid)
 		if (n < 0)
 			continue;
 		target[n] = '\0';
-		found = is_node(target);
+		found = node ? !strcmp(target, node) : is_node(target);
 	}
 	closedir(d);
 	return found;
@@ -70,14 +70,14 @@ static int add_user(const char *pid, struct fuser **users, size_t *count)
 }
 
 /* Look at one /proc entry. */
-static int scan_one(const char *name, struct fuser **users, size_t *count,
-		    size_t *hidden)
+static int scan_one(const char *name, const char *node, struct fuser **users,
+		    size_t *count, size_t *hidden)
 {
 	int r;
 
 	if (!isdigit((unsigned char)name[0]))
 		return 0;
-	r = holds_node(name);
+	r = holds_node(name, node);
 	if (r == -EACCES || r == -EPERM)
 		(*hidden)++;
 	if (r <= 0)
@@ -85,7 +85,8 @@ static int scan_one(const char *name, struct fuser **users, size_t *count,
 	return add_user(name, users, count);
 }
 
-int fuser_scan(struct fuser **users, size_t *count, size_t *hidden)
+int fuser_scan(const char *node, struct fuser **users, size_t *count,
+	       size_t *hidden)
 {
 	DIR *proc = opendir("/proc");
 	struct dirent *de;
@@ -97,7 +98,7 @@ int fuser_scan(struct fuser **users, size_t *count, size_t *hidden)
 	if (!proc)
 		return -errno;
 	while (!err && (de = readdir(proc)))
-		err = scan_one(de->d_name, users, count, hidden);
+		err = scan_one(de->d_name, node, users, count, hidden);
 	closedir(proc);
 	if (err) {
 		free(*users);

@@ -14,11 +14,12 @@ struct fuser {
 };
 
 /*
- * The processes with an open /dev/kmemlab* file, in a malloc()ed array.
- * Processes whose /proc/PID/fd cannot be read (other users', as non-root)
- * are not seen; *hidden counts them.
+ * The processes with @node (NULL: any /dev/kmemlab* node) open, in a
+ * malloc()ed array. Processes whose /proc/PID/fd cannot be read (other
+ * users', as non-root) are not seen; *hidden counts them.
  */
-int fuser_scan(struct fuser **users, size_t *count, size_t *hidden);
+int fuser_scan(const char *node, struct fuser **users, size_t *count,
+	       size_t *hidden);
 /* "1234 (python3)" */
 void fuser_format(const struct fuser *u, char *buf, size_t len);
 

@@ -76,6 +76,11 @@ int kml_read(int fd, struct kmemlab_read *req)
 	return xioctl(fd, KMEMLAB_IOC_READ, req);
 }
 
+int kml_dma_map(int fd, struct kmemlab_dma *req)
+{
+	return xioctl(fd, KMEMLAB_IOC_DMA_MAP, req);
+}
+
 /* Ask for up to @capacity reports into @buf (NULL when 0). */
 static int list_once(int fd, struct kmemlab_report *buf, uint32_t capacity,
 		     struct kmemlab_list *l)

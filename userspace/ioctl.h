@@ -22,6 +22,7 @@ int kml_query(int fd, uint32_t handle, struct kmemlab_report *report);
 int kml_fill(int fd, struct kmemlab_fill *req);
 int kml_verify(int fd, struct kmemlab_fill *req);
 int kml_read(int fd, struct kmemlab_read *req);
+int kml_dma_map(int fd, struct kmemlab_dma *req);
 /* Every live report of the device, in a malloc()ed array (NULL when none). */
 int kml_list(int fd, struct kmemlab_report **reports, size_t *count);
 

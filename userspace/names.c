@@ -32,6 +32,7 @@ static const struct name_row api_cap_rows[] = {
 	{ "zeroed", NULL, API_ZEROES, 0, "always zeroed" },
 	{ "pages", NULL, API_PAGE, 0, "page API: 2^order pages" },
 	{ "one-page", NULL, API_ONE_PAGE, 0, "at most one page" },
+	{ "dma-mask", NULL, API_DMA_MASK, 0, "within the device's DMA mask" },
 };
 static const struct name_table api_caps = TABLE("property", api_cap_rows, true, NULL);
 
@@ -66,6 +67,9 @@ static const struct name_table ctx_caps = TABLE("property", ctx_cap_rows, true, 
 #define GFP_VMALLOC	(KMEMLAB_GFP_KERNEL | KMEMLAB_GFP_NOIO | KMEMLAB_GFP_NOFS | \
 			 KMEMLAB_GFP_DMA32 | (GFP_MODIFIERS & ~KMEMLAB_GFP_HIGH))
 #define GFP_KVMALLOC	(GFP_SLAB & ~KMEMLAB_GFP_DMA)
+/* dma_alloc_coherent(): the device's mask picks the zone, not the flags */
+#define GFP_COHERENT	(KMEMLAB_GFP_KERNEL | KMEMLAB_GFP_ATOMIC | KMEMLAB_GFP_NOWAIT | \
+			 KMEMLAB_GFP_ZERO | KMEMLAB_GFP_NOWARN)
 
 static const struct api_row api_rows[] = {
 	{ { "kmalloc", NULL, KMEMLAB_API_KMALLOC, API_RESIZE,
@@ -117,6 +121,11 @@ static const struct api_row api_rows[] = {
 	    API_DEVM | API_SLEEPS | API_COUNT | API_ZEROES,
 	    "devm_kcalloc(): kcalloc() that devres frees on unbind" },
 	  SLAB | PAGES, GFP_SLAB, LIMIT_KMALLOC, "devm_kfree" },
+	{ { "dma_alloc_coherent", NULL, KMEMLAB_API_DMA_ALLOC_COHERENT,
+	    API_ZEROES | API_DMA_MASK,
+	    "dma_alloc_coherent(): zeroed pages within the device's DMA mask, "
+	    "mapped for it" },
+	  PAGES, GFP_COHERENT, LIMIT_ORDER, "dma_free_coherent" },
 };
 const struct name_table api_names = TABLE("API", api_rows, false, &api_caps);
 
@@ -217,6 +226,23 @@ static const struct name_row region_rows[] = {
 	{ "vmalloc", NULL, KMEMLAB_REPORT_VMALLOC_RANGE, 0, "the vmalloc range" },
 };
 const struct name_table region_names = TABLE("region", region_rows, true, NULL);
+
+/* ---- DMA mapping modes and directions ---- */
+
+static const struct name_row dma_mode_rows[] = {
+	{ "single", NULL, KMEMLAB_DMA_SINGLE, 0,
+	  "dma_map_single(): one segment; direct-map memory only" },
+	{ "sg", NULL, KMEMLAB_DMA_SG, 0,
+	  "dma_map_sgtable(): page by page; the way to map vmalloc memory" },
+};
+const struct name_table dma_mode_names = TABLE("DMA mode", dma_mode_rows, false, NULL);
+
+static const struct name_row dma_dir_rows[] = {
+	{ "to-device", NULL, KMEMLAB_DMA_TO_DEVICE, 0, "DMA_TO_DEVICE" },
+	{ "from-device", NULL, KMEMLAB_DMA_FROM_DEVICE, 0, "DMA_FROM_DEVICE" },
+	{ "bidirectional", NULL, KMEMLAB_DMA_BIDIRECTIONAL, 0, "DMA_BIDIRECTIONAL" },
+};
+const struct name_table dma_dir_names = TABLE("DMA direction", dma_dir_rows, false, NULL);
 
 /* ---- generic lookups ---- */
 

@@ -31,6 +31,7 @@ struct name_row {
 #define API_ZEROES	(1U << 5)	/* always returns zeroed memory */
 #define API_PAGE	(1U << 6)	/* a page API: takes an order, highmem ok */
 #define API_ONE_PAGE	(1U << 7)	/* at most one page */
+#define API_DMA_MASK	(1U << 8)	/* the device's DMA mask picks the zone */
 
 /* Capability bits of GFP rows. */
 #define GFPF_BASE	(1U << 0)	/* a base type: at most one */
@@ -84,6 +85,8 @@ extern const struct name_table zone_names;
 extern const struct name_table backing_names;
 extern const struct name_table seen_names;
 extern const struct name_table region_names;
+extern const struct name_table dma_mode_names;
+extern const struct name_table dma_dir_names;
 extern const struct removed_gfp removed_gfps[];
 extern const size_t removed_gfps_count;
 

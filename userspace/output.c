@@ -84,6 +84,7 @@ static int json_type(enum out_kind kind)
 		[OUT_BOOL] = SCOLS_JSON_BOOLEAN,
 		[OUT_HEX] = SCOLS_JSON_NUMBER,
 		[OUT_ONOFF] = SCOLS_JSON_BOOLEAN,
+		[OUT_RATIO] = SCOLS_JSON_NUMBER,
 	};
 	return types[kind];
 }
@@ -106,6 +107,36 @@ static int new_table(struct out_table *t, const char *name,
 	return 0;
 }
 
+/*
+ * SCOLS_FL_WRAP columns wrap at the last space that fits the column, not in
+ * the middle of a word. A cell's natural width is all of it on one line.
+ */
+static size_t wrap_chunksize(const struct libscols_column *cl, const char *data,
+			     void *unused)
+{
+	(void)cl;
+	(void)unused;
+	return strlen(data);
+}
+
+/* End the line that fits in @data; the rest, or NULL when all of it fits. */
+static char *wrap_nextchunk(const struct libscols_column *cl, char *data,
+			    void *unused)
+{
+	size_t width = scols_column_get_width(cl);
+	char *cut;
+
+	(void)unused;
+	if (!width || strlen(data) <= width)
+		return NULL;
+	for (cut = data + width; cut > data && *cut != ' '; cut--)
+		;
+	if (cut == data)
+		return NULL;	/* one word wider than the column: let it be */
+	*cut = '\0';
+	return cut + 1;
+}
+
 static int add_column(struct out_table *t, size_t i)
 {
 	const struct out_col *c = &t->set->cols[i];
@@ -117,6 +148,8 @@ static int add_column(struct out_table *t, size_t i)
 	if (!cl)
 		return -ENOMEM;
 	scols_column_set_json_type(cl, json_type(c->kind));
+	if (c->flags & SCOLS_FL_WRAP)
+		scols_column_set_wrapfunc(cl, wrap_chunksize, wrap_nextchunk, NULL);
 	t->map[i] = (int)scols_table_get_ncols(t->tb) - 1;
 	return 0;
 }
@@ -285,6 +318,14 @@ void out_hex(struct out_table *t, size_t col, uint64_t v)
 	set_cell(t, col, buf, buf);
 }
 
+void out_ratio(struct out_table *t, size_t col, double v)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof(buf), "%.6g", v);
+	set_cell(t, col, buf, buf);
+}
+
 void out_none(struct out_table *t, size_t col)
 {
 	set_cell(t, col, ABSENT, NULL);
@@ -372,9 +413,14 @@ void out_free(struct out_table *tables, size_t n)
 
 void out_columns_help(const struct out_colset *set, const char *title)
 {
+	int width = 11;
+
+	for (size_t i = 0; i < set->count; i++)
+		if ((int)strlen(set->cols[i].name) > width)
+			width = (int)strlen(set->cols[i].name);
 	printf("\n%s:\n", title);
 	for (size_t i = 0; i < set->count; i++)
-		printf("  %-11s %s\n", set->cols[i].name, set->cols[i].help);
+		printf("  %-*s %s\n", width, set->cols[i].name, set->cols[i].help);
 	if (set->defaults)
 		printf("Default: %s (JSON: all).\n", set->defaults);
 }

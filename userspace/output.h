@@ -36,6 +36,7 @@ enum out_kind {
 	OUT_BOOL,	/* yes/no, true/false in JSON */
 	OUT_HEX,	/* 0x hex; a number in JSON */
 	OUT_ONOFF,	/* on/off, true/false in JSON */
+	OUT_RATIO,	/* a fraction such as 1.9995 */
 };
 
 struct out_col {
@@ -85,6 +86,7 @@ void out_str(struct out_table *t, size_t col, const char *s);	/* NULL: absent */
 void out_u64(struct out_table *t, size_t col, uint64_t v);	/* by the column's kind */
 void out_bool(struct out_table *t, size_t col, bool v);
 void out_hex(struct out_table *t, size_t col, uint64_t v);
+void out_ratio(struct out_table *t, size_t col, double v);
 void out_none(struct out_table *t, size_t col);
 /* Print the tables (one JSON object for all), then free them. Returns 0 or -errno. */
 int out_print(struct out_table *tables, size_t n);
@@ -94,6 +96,8 @@ void out_columns_help(const struct out_colset *set, const char *title);
 
 /* "4KiB", "1.5MiB", "100B" (@space: "4 KiB"). */
 char *fmt_size(uint64_t bytes, bool space, char *buf, size_t len);
+/* fmt_size(@bytes, true, ...) into a temporary: for one argument list. */
+#define SZ(bytes)	fmt_size((bytes), true, (char[32]){ 0 }, 32)
 /* "850ns", "1.2µs" ("us" when @ascii), "3.4ms", "1.25s". */
 char *fmt_time(uint64_t ns, bool ascii, char *buf, size_t len);
 

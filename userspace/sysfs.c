@@ -10,8 +10,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "ioctl.h"
 #include "parse.h"
 #include "sysfs.h"
 
@@ -97,6 +99,22 @@ bool device_bound(unsigned int id)
 		return false;
 	target[n] = '\0';
 	return !strcmp(basename(target), KMEMLAB_MODULE);
+}
+
+#define NODE_POLL_MS	20
+
+bool node_wait(unsigned int id, int ms)
+{
+	struct timespec poll = { 0, NODE_POLL_MS * 1000000L };
+	char node[64];
+
+	snprintf(node, sizeof(node), KMEMLAB_NODE_FMT, id);
+	for (int waited = 0; !path_exists(node); waited += NODE_POLL_MS) {
+		if (waited >= ms)
+			return false;
+		nanosleep(&poll, NULL);
+	}
+	return true;
 }
 
 static int cmp_uint(const void *a, const void *b)

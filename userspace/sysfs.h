@@ -30,6 +30,10 @@ void device_path(unsigned int id, const char *attr, char *buf, size_t len);
 bool device_exists(unsigned int id);
 /* The device is bound to the kmemlab driver. */
 bool device_bound(unsigned int id);
+/* How long a node may take to appear after a probe (devtmpfs, udev). */
+#define NODE_WAIT_MS		2000
+/* Wait up to @ms for /dev/kmemlab@id to appear; false when it did not. */
+bool node_wait(unsigned int id, int ms);
 /* The ids of the kmemlab.N platform devices, sorted, malloc()ed. */
 int device_list(unsigned int **ids, size_t *count);
 

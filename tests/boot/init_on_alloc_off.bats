@@ -32,3 +32,9 @@ teardown_file() {
 	run -0 kmemlab alloc --api kzalloc --size 512 -o ZEROED -n -r
 	assert_output "yes"
 }
+
+@test "facts: 'kmalloc memory is not zeroed' now holds" {
+	run -0 kmemlab facts -J kmalloc-zeroed
+	[[ $(jq -r '.facts[0].verdict' <<<"$output") == holds ]]
+	[[ $(jq -r '.facts[0].observed' <<<"$output") == *"init_on_alloc=0"* ]]
+}

@@ -537,7 +537,9 @@ enum kmemlab_dma_dir {
  *
  * The driver checks, before the DMA API sees the memory, that the device
  * can reach it directly or through swiotlb bounce buffers, so the mapping
- * never trips the DMA layer's overflow warning.
+ * never trips the DMA layer's overflow warning. dma_alloc_coherent() memory
+ * is not mapped again, whatever @mode: the report gives its handle and
+ * %KMEMLAB_DMA_COHERENT.
  *
  * Returns 0, or:
  *  -ENOENT  no live allocation has @handle.
@@ -548,6 +550,7 @@ enum kmemlab_dma_dir {
  *           device can reach exists (no swiotlb, or swiotlb beyond the mask).
  *  -E2BIG   a segment that must bounce is larger than one swiotlb mapping
  *           (dma_max_mapping_size()).
+ *  -ENOMEM  no memory for the scatterlist of %KMEMLAB_DMA_SG.
  *  -EIO     the DMA API returned a mapping error.
  */
 struct kmemlab_dma {

@@ -1,0 +1,136 @@
+#!/usr/bin/env bats
+# kmemlab facts: each claim's verdict on Debian's 6.1 with the default boot
+# (6 GiB, init_on_alloc on), and the experiments leave nothing behind.
+
+load helpers
+
+FACTS=$BATS_FILE_TMPDIR/facts.json
+
+# The verdicts the suite can rely on in the default boot, as root.
+EXPECTED=(
+	"kmalloc-max|does not hold"
+	"kmalloc-large|holds"
+	"kmalloc-rounding|holds"
+	"kmalloc-zeroed|depends"
+	"kzalloc-zeroed|holds"
+	"contiguity|holds"
+	"gfp-dma|holds"
+	"vmalloc-irq|holds"
+	"atomic-irq|holds"
+	"devm-unbind|holds"
+	"regions|holds"
+	"dma-map|holds"
+)
+
+# One run for the whole file: the experiments take a while under emulation.
+setup_file() {
+	fresh_module
+	live_allocs >"$BATS_FILE_TMPDIR/before"
+	kmemlab facts -J >"$FACTS"
+	live_allocs >"$BATS_FILE_TMPDIR/after"
+}
+
+teardown_file() {
+	unload_module
+}
+
+# fact_is ID EXPR [JSON]: the jq boolean EXPR holds for claim ID's object in
+# $FACTS (or in JSON); the object is printed for the failure report.
+fact_is() {
+	local filter=".facts[] | select(.id == \$id) | (., ($2))"
+	local json=${3:-$(cat "$FACTS")}
+
+	jq -e --arg id "$1" "$filter" <<<"$json"
+}
+
+@test "every claim ran and has one of the four verdicts" {
+	run -0 jq -r '.facts[].verdict' "$FACTS"
+	[[ ${#lines[@]} -eq $(kmemlab facts --list -n | wc -l) ]]
+	run -0 jq -r '.facts[] | select(.verdict | IN("holds", "does not hold",
+		"depends", "not checked") | not) | .id' "$FACTS"
+	assert_output ""
+	run -0 jq -r '.facts[] | select(.observed | test("experiment failed")) | .id' "$FACTS"
+	assert_output ""
+}
+
+@test "the verdicts are the ones this kernel gives" {
+	local row
+	run -0 jq -r '.facts[] | "\(.id)|\(.verdict)|\(.observed)"' "$FACTS"
+	for row in "${EXPECTED[@]}"; do
+		assert_line --partial "${row}|"
+	done
+}
+
+@test "kmalloc goes up to KMALLOC_MAX_SIZE, 4 MiB, and refuses more with E2BIG" {
+	fact_is kmalloc-max '.largest == 4194304 and .["kmalloc-max-size"] == 4194304
+		and .errno == "E2BIG"'
+}
+
+@test "the smallest kmalloc object is 8 bytes and no size class doubles a request" {
+	fact_is kmalloc-rounding '.["min-object"] == 8 and .["kmalloc-min-size"] == 8
+		and .["worst-ratio"] > 1 and .["worst-ratio"] <= 2'
+	fact_is kmalloc-large '.["kmalloc-max-cache-size"] == 8192 and .order == 2'
+}
+
+@test "kmalloc zeroing is said to depend on init_on_alloc, and the speed only as ratios" {
+	fact_is kmalloc-zeroed '.observed | startswith("depends on init_on_alloc")'
+	fact_is vmalloc-speed '(.observed | test("[0-9] ?(ns|us|µs|ms|s)\\b") | not)
+		and .["ratio-4k"] > 0 and .["ratio-64k"] > 0 and .["ratio-1m"] > 0'
+}
+
+@test "facts leaves the live counters where they were" {
+	[[ $(cat "$BATS_FILE_TMPDIR/before") -eq 0 ]]
+	[[ $(cat "$BATS_FILE_TMPDIR/after") -eq 0 && $(live_bytes) -eq 0 ]]
+	[[ -c /dev/kmemlab0 ]]
+}
+
+@test "with a live allocation, devm-unbind is not checked and the allocation survives" {
+	local h bytes
+	h=$(alloc_handle --api kmalloc --size 100)
+	bytes=$(live_bytes)
+	run -0 kmemlab facts -J devm-unbind kzalloc-zeroed
+	[[ $(jq '.facts | length' <<<"$output") -eq 2 ]]
+	fact_is devm-unbind '.verdict == "not checked" and
+		(.observed | startswith("device has live allocations"))' "$output"
+	[[ $(live_allocs) -eq 1 && $(live_bytes) -eq $bytes ]]
+	run -0 kmemlab query "$h" -n -r -o SIZE -b
+	assert_output "100"
+	kmemlab free "$h" >/dev/null
+}
+
+@test "devm-unbind uses an idle second device and leaves the busy one alone" {
+	local h
+	fresh_module devices=2
+	h=$(alloc_handle --api kzalloc --size 64)
+	run -0 kmemlab facts -J devm-unbind
+	fact_is devm-unbind '.verdict == "holds" and (.observed | test("kmemlab\\.1 freed 3 of 3"))
+		and .["live-before"] - .["live-after"] == 3' "$output"
+	[[ -c /dev/kmemlab1 && $(live_allocs) -eq 1 ]]
+	run -0 kmemlab query "$h" -n -r -o API
+	assert_output "kzalloc"
+	fresh_module
+}
+
+@test "without root, devm-unbind is not checked and addresses stay hidden" {
+	udevadm trigger --subsystem-match=kmemlab --action=add
+	udevadm settle
+	run -0 as_member kmemlab facts -J devm-unbind gfp-dma
+	fact_is devm-unbind '.verdict == "not checked" and (.observed | startswith("needs root"))' \
+		"$output"
+	fact_is gfp-dma '.verdict == "holds" and .phys == null' "$output"
+	[[ $(live_allocs) -eq 0 ]]
+}
+
+@test "facts --list names the claims and runs nothing" {
+	run -0 kmemlab facts --list -J regions dma-map
+	assert_output --partial '"id": "regions"'
+	assert_output --partial '"claim": "kmalloc memory is suitable for DMA'
+	refute_output --partial '"verdict"'
+	[[ $(live_allocs) -eq 0 ]]
+}
+
+@test "an unknown claim is a usage error that lists the claims" {
+	run -2 kmemlab facts kmalloc-maximum
+	assert_output --partial "unknown claim 'kmalloc-maximum'"
+	assert_output --partial "kmalloc-max kmalloc-large"
+}
