@@ -3,14 +3,6 @@
 
 load helpers
 
-setup_file() {
-	fresh_module
-}
-
-teardown_file() {
-	unload_module
-}
-
 setup() {
 	kmemlab bind 0 >/dev/null 2>&1 || true
 	kmemlab free --all >/dev/null

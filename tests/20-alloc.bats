@@ -3,18 +3,6 @@
 
 load helpers
 
-setup_file() {
-	fresh_module
-}
-
-teardown_file() {
-	unload_module
-}
-
-setup() {
-	kmemlab free --all >/dev/null
-}
-
 # alloc_free API SIZE: allocate, check the live counter, free, check again.
 alloc_free() {
 	local h

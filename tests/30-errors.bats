@@ -4,14 +4,6 @@
 
 load helpers
 
-setup_file() {
-	fresh_module
-}
-
-teardown_file() {
-	unload_module
-}
-
 # A well-formed kmalloc request for abi-probe; tests add or override fields.
 ALLOC=(alloc api=1 context=1 size=64 gfp=1)
 

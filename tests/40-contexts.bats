@@ -4,18 +4,6 @@
 
 load helpers
 
-setup_file() {
-	fresh_module
-}
-
-teardown_file() {
-	unload_module
-}
-
-setup() {
-	kmemlab free --all >/dev/null
-}
-
 seen() {
 	kmemlab alloc "$@" -o SEEN -n -r
 }

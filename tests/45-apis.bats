@@ -3,18 +3,6 @@
 
 load helpers
 
-setup_file() {
-	fresh_module
-}
-
-teardown_file() {
-	unload_module
-}
-
-setup() {
-	kmemlab free --all >/dev/null
-}
-
 @test "every API allocates with its default flags and frees" {
 	local api backing args
 	while read -r api backing args; do

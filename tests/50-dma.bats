@@ -5,18 +5,6 @@
 
 load helpers
 
-setup_file() {
-	fresh_module
-}
-
-teardown_file() {
-	unload_module
-}
-
-setup() {
-	kmemlab free --all >/dev/null
-}
-
 # dma_json HANDLE [OPTION...]: the mapping as one JSON object.
 dma_json() {
 	kmemlab dma-map "$@" -J | jq -c '.mappings[0]'

@@ -8,6 +8,21 @@ REPO=${KMEMLAB_REPO:?run the suite with tests/check}
 KO=$REPO/driver/kmemlab.ko
 SYSDRV=/sys/bus/platform/drivers/kmemlab
 
+# Most files want a freshly loaded module, an empty registry before each
+# test and no module after them; a file that wants otherwise defines its own
+# setup_file, setup or teardown_file after loading this one.
+setup_file() {
+	fresh_module
+}
+
+teardown_file() {
+	unload_module
+}
+
+setup() {
+	kmemlab free --all >/dev/null
+}
+
 # A freshly loaded module with "$@" as extra load arguments.
 fresh_module() {
 	if [[ -d /sys/module/kmemlab ]]; then

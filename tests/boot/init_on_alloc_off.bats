@@ -3,14 +3,6 @@
 
 load ../helpers
 
-setup_file() {
-	fresh_module
-}
-
-teardown_file() {
-	unload_module
-}
-
 @test "with init_on_alloc=0 the driver reports heap zeroing off" {
 	run -0 kmemlab info
 	assert_output --regexp "init_on_alloc +off"
