@@ -52,12 +52,13 @@ alloc_free() {
 	assert_output --partial '"region": "direct-map"'
 }
 
-@test "the named kmalloc cache exists in /proc/slabinfo with that object size" {
-	local cache
+@test "the named kmalloc cache exists and its object size is the usable size" {
+	local cache size usable
 	for size in 24 100 700 3000; do
-		cache=$(field CACHE kmemlab alloc --api kmalloc --size "$size")
-		usable=$(field USABLE kmemlab query "$(kmemlab list -n -r -o HANDLE | tail -n1)")
-		run -0 awk -v c="$cache" '$1 == c {print $4}' /proc/slabinfo
+		read -r cache usable < <(kmemlab alloc --api kmalloc --size "$size" -o CACHE,USABLE -n -r -b)
+		grep -q "^$cache " /proc/slabinfo
+		# slabinfo's objsize includes slub_debug's metadata; sysfs has both.
+		run -0 cat "/sys/kernel/slab/$cache/object_size"
 		assert_output "$usable"
 	done
 }
