@@ -61,15 +61,15 @@ static inline bool kmemlab_kmalloc_cache_name(char *name, size_t len,
 	if (!usable || usable > KMALLOC_MAX_CACHE_SIZE ||
 	    !kmalloc_caches[type][__kmalloc_index(usable, false)])
 		return false;
-#ifdef CONFIG_ZONE_DMA
-	if (type == KMALLOC_DMA)
+	/*
+	 * Types a kernel lacks are aliases of KMALLOC_NORMAL (CONFIG_ZONE_DMA,
+	 * CONFIG_MEMCG_KMEM until 6.10, then CONFIG_MEMCG, ...).
+	 */
+	if (type != KMALLOC_NORMAL && type == KMALLOC_DMA)
 		prefix = "dma-kmalloc-";
-#endif
-#ifdef CONFIG_MEMCG_KMEM
-	if (type == KMALLOC_CGROUP)
+	else if (type != KMALLOC_NORMAL && type == KMALLOC_CGROUP)
 		prefix = "kmalloc-cg-";
-#endif
-	if (type == KMALLOC_RECLAIM)
+	else if (type != KMALLOC_NORMAL && type == KMALLOC_RECLAIM)
 		prefix = "kmalloc-rcl-";
 	if (usable >= SZ_1K && !(usable % SZ_1K))
 		snprintf(name, len, "%s%zuk", prefix, usable / SZ_1K);
