@@ -39,7 +39,7 @@ check: all
 	@tests/check --kver $(KVER)
 
 demo: all
-	@tests/vm/run --kver $(KVER) --udev -- tests/demo
+	@tests/vm/run --kver $(KVER) --mem 6G --udev -- tests/demo
 
 lint: setup
 	@scripts/lint $(KVER)
