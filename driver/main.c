@@ -208,23 +208,26 @@ static struct kmemlab_dev *kmemlab_dev_of(struct device *dev)
 	return platform_get_drvdata(to_platform_device(dev));
 }
 
-static ssize_t allocs_show(struct device *dev, struct device_attribute *attr,
-			   char *buf)
+static ssize_t kmemlab_sum_show(struct kmemlab_counters *c, bool bytes,
+				char *buf)
 {
 	struct kmemlab_count sum;
 
-	kmemlab_counters_sum(&kmemlab_dev_of(dev)->live, &sum);
-	return sysfs_emit(buf, "%llu\n", sum.allocs);
+	kmemlab_counters_sum(c, &sum);
+	return sysfs_emit(buf, "%llu\n", bytes ? sum.bytes : sum.allocs);
+}
+
+static ssize_t allocs_show(struct device *dev, struct device_attribute *attr,
+			   char *buf)
+{
+	return kmemlab_sum_show(&kmemlab_dev_of(dev)->live, false, buf);
 }
 static DEVICE_ATTR_RO(allocs);
 
 static ssize_t bytes_show(struct device *dev, struct device_attribute *attr,
 			  char *buf)
 {
-	struct kmemlab_count sum;
-
-	kmemlab_counters_sum(&kmemlab_dev_of(dev)->live, &sum);
-	return sysfs_emit(buf, "%llu\n", sum.bytes);
+	return kmemlab_sum_show(&kmemlab_dev_of(dev)->live, true, buf);
 }
 static DEVICE_ATTR_RO(bytes);
 
@@ -281,19 +284,13 @@ static void kmemlab_init_api_attrs(void)
 /* sysfs on the driver: live_allocs, live_bytes of the whole module */
 static ssize_t live_allocs_show(struct device_driver *drv, char *buf)
 {
-	struct kmemlab_count sum;
-
-	kmemlab_counters_sum(&kmemlab_live, &sum);
-	return sysfs_emit(buf, "%llu\n", sum.allocs);
+	return kmemlab_sum_show(&kmemlab_live, false, buf);
 }
 static DRIVER_ATTR_RO(live_allocs);
 
 static ssize_t live_bytes_show(struct device_driver *drv, char *buf)
 {
-	struct kmemlab_count sum;
-
-	kmemlab_counters_sum(&kmemlab_live, &sum);
-	return sysfs_emit(buf, "%llu\n", sum.bytes);
+	return kmemlab_sum_show(&kmemlab_live, true, buf);
 }
 static DRIVER_ATTR_RO(live_bytes);
 
