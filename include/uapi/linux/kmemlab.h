@@ -565,6 +565,127 @@ struct kmemlab_dma {
 	__u64 reserved[2];
 };
 
+/**
+ * enum kmemlab_bench_pattern - the order of allocations and frees in a bench
+ * @KMEMLAB_BENCH_PAIR: allocate, free, allocate, free...: each free returns
+ *	the object the next allocation gets back (the per-CPU fast path).
+ * @KMEMLAB_BENCH_BATCH: allocate @batch objects, then free them all, and
+ *	repeat: the allocator has to refill and drain (its slow path).
+ * @KMEMLAB_BENCH_PATTERN_COUNT: one past the last valid value.
+ */
+enum kmemlab_bench_pattern {
+	KMEMLAB_BENCH_PAIR = 1,
+	KMEMLAB_BENCH_BATCH = 2,
+	KMEMLAB_BENCH_PATTERN_COUNT
+};
+
+/* struct kmemlab_bench.flags (in) */
+#define KMEMLAB_BENCH_CYCLES	(1U << 0)	/* time with get_cycles(), not ktime_get_ns() */
+
+/* struct kmemlab_bench.result (out) */
+#define KMEMLAB_BENCH_TIME_CAPPED	(1U << 0)	/* stopped at bench_max_ms */
+#define KMEMLAB_BENCH_SAMPLES_CUT	(1U << 1)	/* the sample arrays were too short */
+
+/**
+ * struct kmemlab_bench_stats - the distribution of one operation's times
+ * @count: operations timed (all threads).
+ * @min: fastest.
+ * @median: 50th percentile.
+ * @p90: 90th percentile.
+ * @p99: 99th percentile.
+ * @max: slowest.
+ * @mean: arithmetic mean, rounded down.
+ * @stddev: standard deviation, rounded down.
+ *
+ * Times are in ns, or in cycles with %KMEMLAB_BENCH_CYCLES; each sample has
+ * the timer's own cost (&struct kmemlab_bench.overhead) subtracted, down to
+ * 0. Percentiles are exact: the samples are kept and sorted.
+ */
+struct kmemlab_bench_stats {
+	__u64 count;
+	__u64 min;
+	__u64 median;
+	__u64 p90;
+	__u64 p99;
+	__u64 max;
+	__u64 mean;
+	__u64 stddev;
+};
+
+/**
+ * struct kmemlab_bench - time an allocator in the kernel, alloc and free apart
+ * @api: (in) enum kmemlab_api; not the devm APIs nor dma_alloc_coherent.
+ * @context: (in) enum kmemlab_context the timed calls run in.
+ * @size: (in) bytes per allocation (page APIs: the order that covers it).
+ * @gfp: (in) KMEMLAB_GFP_* bits, as for %KMEMLAB_IOC_ALLOC.
+ * @iterations: (in) allocations timed per thread, >= 1; @iterations times
+ *	@threads at most the module parameter bench_max_samples.
+ * @warmup: (in) untimed alloc/free pairs per thread before timing starts.
+ * @pattern: (in) enum kmemlab_bench_pattern.
+ * @batch: (in) objects per batch for %KMEMLAB_BENCH_BATCH, >= 2; zero for
+ *	%KMEMLAB_BENCH_PAIR.
+ * @threads: (in) kthreads, one pinned on each of the first @threads online
+ *	CPUs and started together; 1 to the number of online CPUs.
+ * @flags: (in) KMEMLAB_BENCH_* bits.
+ * @alloc_samples: (in) user pointer to an array of @samples_len __u64 that
+ *	receives every allocation time, thread after thread; 0 for none.
+ * @free_samples: (in) likewise for the frees; 0 for none.
+ * @samples_len: (in) entries in each array.
+ * @reserved: (in) zero.
+ * @alloc: (out) allocation times.
+ * @free: (out) free times.
+ * @overhead: (out) the timer's own cost: median of an empty timed section.
+ * @elapsed_ns: (out) wall time of the timed phase.
+ * @ops_per_sec: (out) allocations per second over all threads, frees and
+ *	timer included.
+ * @failures: (out) allocations that returned NULL (not timed).
+ * @samples_out: (out) entries written to each sample array.
+ * @result: (out) KMEMLAB_BENCH_TIME_CAPPED, KMEMLAB_BENCH_SAMPLES_CUT.
+ * @cpus: (out) online CPUs, the most @threads can be.
+ * @out_reserved: (out) zero.
+ *
+ * Every object allocated is freed before the ioctl returns, on error and on
+ * a signal too. Nothing is charged to the quota's live counters beyond the
+ * objects in flight, which are bounded by @batch times @threads.
+ *
+ * Returns 0, or:
+ *  -EINVAL  unknown @api, @context, @pattern or flag; an API bench does not
+ *           run (devm, dma_alloc_coherent); a sleeping API or gfp base type
+ *           outside %KMEMLAB_CTX_PROCESS; @iterations or @threads 0; @batch
+ *           wrong for @pattern; @reserved not zero.
+ *  -E2BIG   @size as for %KMEMLAB_IOC_ALLOC; @iterations times @threads
+ *           above bench_max_samples; @threads above the online CPUs.
+ *  -ENOSPC  @batch times @threads times @size above the max_bytes quota.
+ *  -ENOMEM  no memory for the sample buffer.
+ *  -EINTR   a signal arrived; nothing is left allocated.
+ */
+struct kmemlab_bench {
+	__u32 api;
+	__u32 context;
+	__u64 size;
+	__u64 gfp;
+	__u32 iterations;
+	__u32 warmup;
+	__u32 pattern;
+	__u32 batch;
+	__u32 threads;
+	__u32 flags;
+	__u64 alloc_samples;
+	__u64 free_samples;
+	__u64 samples_len;
+	__u64 reserved[4];
+	struct kmemlab_bench_stats alloc;
+	struct kmemlab_bench_stats free;
+	__u64 overhead;
+	__u64 elapsed_ns;
+	__u64 ops_per_sec;
+	__u64 failures;
+	__u64 samples_out;
+	__u32 result;
+	__u32 cpus;
+	__u64 out_reserved[4];
+};
+
 #define KMEMLAB_IOC_MAGIC	0xB8
 
 #define KMEMLAB_IOC_INFO	_IOR(KMEMLAB_IOC_MAGIC, 0x00, struct kmemlab_info)
@@ -577,5 +698,8 @@ struct kmemlab_dma {
 #define KMEMLAB_IOC_VERIFY	_IOWR(KMEMLAB_IOC_MAGIC, 0x07, struct kmemlab_fill)
 #define KMEMLAB_IOC_READ	_IOW(KMEMLAB_IOC_MAGIC, 0x08, struct kmemlab_read)
 #define KMEMLAB_IOC_DMA_MAP	_IOWR(KMEMLAB_IOC_MAGIC, 0x09, struct kmemlab_dma)
+#define KMEMLAB_IOC_BENCH	_IOWR(KMEMLAB_IOC_MAGIC, 0x0A, struct kmemlab_bench)
+/* Does nothing but the checks every command makes: times the ioctl path. */
+#define KMEMLAB_IOC_NOP		_IO(KMEMLAB_IOC_MAGIC, 0x0B)
 
 #endif /* _UAPI_LINUX_KMEMLAB_H */
