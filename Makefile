@@ -1,6 +1,6 @@
 # kmemlab: the driver, the CLI, and the suite that runs them in a VM.
 #
-#   make            build kmemlab.ko (W=1) and the kmemlab CLI
+#   make            build build/<release>/kmemlab.ko (W=1) and the kmemlab CLI
 #   make demo       boot a VM and take the tour
 #   make check      run the whole Bats suite in a VM (TAP, then "N passed, N failed")
 #   make lint       W=1 + sparse, checkpatch --strict, CLI with -fanalyzer
@@ -21,7 +21,7 @@ setup:
 	@$(SETUP) $(KVER)
 
 module: setup
-	@$(MAKE) -C driver KDIR=/lib/modules/$$(scripts/kernel $(KVER))/build
+	@$(MAKE) -C driver KDIR=/lib/modules/$$(scripts/kernel $(KVER))/build BUILD=$(CURDIR)/build/$$(scripts/kernel $(KVER))
 
 cli: setup
 	@$(MAKE) -C userspace

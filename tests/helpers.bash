@@ -5,7 +5,9 @@ bats_load_library bats-support
 bats_load_library bats-assert
 
 REPO=${KMEMLAB_REPO:?run the suite with tests/check}
-KO=$REPO/driver/kmemlab.ko
+# The module make built for the running kernel (read, not forked: uname -r).
+read -r KRELEASE </proc/sys/kernel/osrelease
+KO=$REPO/build/$KRELEASE/kmemlab.ko
 SYSDRV=/sys/bus/platform/drivers/kmemlab
 
 # Most files want a freshly loaded module, an empty registry before each

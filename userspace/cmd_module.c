@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include <libkmod.h>
@@ -23,7 +24,9 @@
 #include "sysfs.h"
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
-#define BUILD_TREE_KO	"/../driver/kmemlab.ko"	/* from the binary's directory */
+/* From the binary's directory: ../build/<release>/kmemlab.ko (make module). */
+#define BUILD_TREE_DIR	"/../build/"
+#define BUILD_TREE_KO	"/kmemlab.ko"
 
 static void quiet_log(void *data, int priority, const char *file, int line,
 		      const char *fn, const char *format, va_list args)
@@ -75,7 +78,7 @@ enum { OPT_DEVICES = 256 };
 
 static const struct cli_opt load_opts[] = {
 	{ "module", 'm', "PATH", "the kmemlab.ko to insert (default: the installed "
-	  "module, else the build tree's driver/kmemlab.ko)" },
+	  "module, else the build tree's build/<release>/kmemlab.ko)" },
 	{ "devices", OPT_DEVICES, "N", "how many devices: the devices=N module parameter" },
 	{ 0 }
 };
@@ -100,18 +103,27 @@ static const struct err_row load_errs[] = {
 	{ 0 }
 };
 
-#define KO_PATH_MAX	(PATH_MAX + sizeof(BUILD_TREE_KO))
+#define KO_PATH_MAX	(PATH_MAX + sizeof(BUILD_TREE_DIR) + sizeof(BUILD_TREE_KO) + \
+			 sizeof(((struct utsname *)0)->release))
 
-/* <dir of /proc/self/exe>/../driver/kmemlab.ko, resolved when it exists. */
+/*
+ * The module the build tree has for the running kernel,
+ * <dir of /proc/self/exe>/../build/<uname -r>/kmemlab.ko, resolved when it
+ * exists.
+ */
 static void build_tree_module(char path[KO_PATH_MAX])
 {
 	char exe[PATH_MAX], joined[KO_PATH_MAX];
 	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	struct utsname uts;
 
 	if (n < 0)
 		n = 0;
 	exe[n] = '\0';
-	snprintf(joined, sizeof(joined), "%s" BUILD_TREE_KO, dirname(exe));
+	if (uname(&uts))
+		snprintf(uts.release, sizeof(uts.release), "unknown");
+	snprintf(joined, sizeof(joined), "%s" BUILD_TREE_DIR "%s" BUILD_TREE_KO,
+		 dirname(exe), uts.release);
 	if (!realpath(joined, path))
 		memcpy(path, joined, sizeof(joined));
 }
@@ -135,7 +147,7 @@ static int find_module(const struct cli *cli, struct kmod_ctx *ctx,
 	}
 	err = kmod_module_new_from_path(ctx, given, mod);
 	if (err == -ENOENT && given == path)
-		return err_fail(cli->cmd, ENOENT, "build it (make), or give --module PATH",
+		return err_fail(cli->cmd, ENOENT, "build it for this kernel (make module), or give --module PATH",
 				"kmemlab.ko not found: not installed for this kernel, "
 				"and no build tree module at %s", path);
 	if (err == -ENOENT)
