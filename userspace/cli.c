@@ -41,9 +41,9 @@ static const struct cli_opt help_opts[] = {
 	{ 0 }
 };
 
-/* Call @fn for every option row of @c, in --help order. */
-static void each_opt(const struct cmd *c, void (*fn)(const struct cli_opt *, void *),
-		     void *data)
+/* In --help order. */
+void cli_each_opt(const struct cmd *c,
+		  void (*fn)(const struct cli_opt *o, void *data), void *data)
 {
 	const struct cli_opt *common[] = {
 		c->flags & CMD_DEVICE ? device_opts : NULL,
@@ -82,7 +82,7 @@ void cli_help(const struct cmd *c)
 	if (c->alias)
 		printf("Also: kmemlab %s.\n", c->alias);
 	printf("\nOptions:\n");
-	each_opt(c, print_opt, NULL);
+	cli_each_opt(c, print_opt, NULL);
 	if (c->help)
 		c->help();
 	if (c->columns && (c->flags & CMD_COLUMNS))
@@ -158,7 +158,7 @@ static void build_opts(struct cli *cli)
 {
 	memset(cli->longopts, 0, sizeof(cli->longopts));
 	strcpy(cli->shortopts, ":");
-	each_opt(cli->spec, add_opt, cli);
+	cli_each_opt(cli->spec, add_opt, cli);
 }
 
 static const struct cli_opt *opt_by_key(const struct cli *cli, int key)

@@ -37,12 +37,16 @@ struct cli;
 struct cmd {
 	const char *name;
 	const char *alias;			/* or NULL */
-	const char *args;			/* usage after [options] */
+	const char *args;			/* usage after [options]; a first
+						   word HANDLE or DEVICE also tells
+						   completion what to offer */
 	const char *summary;
 	unsigned int flags;			/* CMD_* */
 	const struct cli_opt *const *opts;	/* NULL-terminated, or NULL */
 	const struct out_colset *columns;	/* what -o selects from */
 	void (*help)(void);			/* more --help text, or NULL */
+	/* Completion of the arguments: complete_word() each candidate. */
+	void (*complete)(const char *cur);
 	int (*run)(struct cli *cli, int argc, char **argv);
 };
 
@@ -65,6 +69,9 @@ extern const struct cmd *const commands[];
 /* The API table, as 'kmemlab apis' prints it (cmd_names.c). */
 int list_apis(struct cli *cli);
 
+/* Call @fn for every option row of @c (its own, then the common ones). */
+void cli_each_opt(const struct cmd *c,
+		  void (*fn)(const struct cli_opt *o, void *data), void *data);
 /* Print @c's --help to stdout. */
 void cli_help(const struct cmd *c);
 /*

@@ -24,6 +24,7 @@
 #include <libsmartcols.h>
 
 #include "cli.h"
+#include "complete.h"
 #include "fuser.h"
 #include "ioctl.h"
 #include "names.h"
@@ -1102,6 +1103,12 @@ static void facts_help(void)
 	       "one could not run (its row says why).\n");
 }
 
+static void facts_complete(const char *cur)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(facts); i++)
+		complete_word(cur, facts[i].id);
+}
+
 static const struct cli_opt *const facts_optsets[] = { facts_opts, NULL };
 
 const struct cmd cmd_facts = {
@@ -1112,5 +1119,6 @@ const struct cmd cmd_facts = {
 	.opts = facts_optsets,
 	.columns = &fact_columns,
 	.help = facts_help,
+	.complete = facts_complete,
 	.run = run_facts,
 };

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "complete.h"
 #include "ioctl.h"
 #include "sysfs.h"
 
@@ -137,6 +138,8 @@ int main(int argc, char **argv)
 	const struct cmd *c;
 	int opt;
 
+	if (argc > 1 && !strcmp(argv[1], COMPLETE_COMMAND))
+		return complete_main(argc - 2, argv + 2, global_opts);
 	setlocale(LC_ALL, "");
 	out_setup();
 	device_from_env(&cli);

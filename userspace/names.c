@@ -16,6 +16,10 @@
 #define BIT(n)		(1ULL << (n))
 #define TABLE(w, r, b, c) { .what = (w), .rows = (r), .count = ARRAY_SIZE(r), \
 			    .stride = sizeof((r)[0]), .bits = (b), .caps = (c) }
+/* A table whose names an option takes (completion offers them). */
+#define OPTION_TABLE(w, r, b, c, o) { .what = (w), .rows = (r), .count = ARRAY_SIZE(r), \
+				     .stride = sizeof((r)[0]), .bits = (b), .caps = (c), \
+				     .option = (o) }
 
 #define SLAB	BIT(KMEMLAB_BACKING_SLAB)
 #define PAGES	BIT(KMEMLAB_BACKING_PAGES)
@@ -127,7 +131,7 @@ static const struct api_row api_rows[] = {
 	    "mapped for it" },
 	  PAGES, GFP_COHERENT, LIMIT_ORDER, "dma_free_coherent" },
 };
-const struct name_table api_names = TABLE("API", api_rows, false, &api_caps);
+const struct name_table api_names = OPTION_TABLE("API", api_rows, false, &api_caps, "api");
 
 /* ---- GFP flags ---- */
 
@@ -168,7 +172,7 @@ static const struct name_row gfp_rows[] = {
 	{ "__GFP_ACCOUNT", NULL, KMEMLAB_GFP_ACCOUNT, GFPF_MOD,
 	  "charge the memory to the caller's memory cgroup" },
 };
-const struct name_table gfp_names = TABLE("GFP flag", gfp_rows, true, &gfp_caps);
+const struct name_table gfp_names = OPTION_TABLE("GFP flag", gfp_rows, true, &gfp_caps, "gfp");
 
 const struct removed_gfp removed_gfps[] = {
 	{ "__GFP_WAIT", "4.4",
@@ -193,7 +197,8 @@ static const struct name_row context_rows[] = {
 	{ "hardirq", NULL, KMEMLAB_CTX_HARDIRQ, 0,
 	  "in an irq_work callback (hardirq context)" },
 };
-const struct name_table context_names = TABLE("context", context_rows, false, &ctx_caps);
+const struct name_table context_names = OPTION_TABLE("context", context_rows, false, &ctx_caps,
+						    "context");
 
 static const struct name_row zone_rows[] = {
 	{ "DMA", NULL, KMEMLAB_ZONE_DMA, 0, "ZONE_DMA: legacy DMA (below 16 MiB on x86)" },
@@ -235,14 +240,21 @@ static const struct name_row dma_mode_rows[] = {
 	{ "sg", NULL, KMEMLAB_DMA_SG, 0,
 	  "dma_map_sgtable(): page by page; the way to map vmalloc memory" },
 };
-const struct name_table dma_mode_names = TABLE("DMA mode", dma_mode_rows, false, NULL);
+const struct name_table dma_mode_names = OPTION_TABLE("DMA mode", dma_mode_rows, false, NULL,
+						     "mode");
 
 static const struct name_row dma_dir_rows[] = {
 	{ "to-device", NULL, KMEMLAB_DMA_TO_DEVICE, 0, "DMA_TO_DEVICE" },
 	{ "from-device", NULL, KMEMLAB_DMA_FROM_DEVICE, 0, "DMA_FROM_DEVICE" },
 	{ "bidirectional", NULL, KMEMLAB_DMA_BIDIRECTIONAL, 0, "DMA_BIDIRECTIONAL" },
 };
-const struct name_table dma_dir_names = TABLE("DMA direction", dma_dir_rows, false, NULL);
+const struct name_table dma_dir_names = OPTION_TABLE("DMA direction", dma_dir_rows, false,
+						    NULL, "direction");
+
+const struct name_table *const name_tables[] = {
+	&api_names, &gfp_names, &context_names, &zone_names, &backing_names,
+	&seen_names, &region_names, &dma_mode_names, &dma_dir_names, NULL,
+};
 
 /* ---- generic lookups ---- */
 

@@ -69,6 +69,7 @@ struct name_table {
 	size_t stride;
 	bool bits;		/* values are flag bits, not enum values */
 	const struct name_table *caps;	/* names of the caps bits, or NULL */
+	const char *option;	/* the long option that takes these names, or NULL */
 };
 
 /* A GFP flag that older articles use but the kernel no longer has. */
@@ -87,6 +88,8 @@ extern const struct name_table seen_names;
 extern const struct name_table region_names;
 extern const struct name_table dma_mode_names;
 extern const struct name_table dma_dir_names;
+/* Every table above, NULL-terminated. */
+extern const struct name_table *const name_tables[];
 extern const struct removed_gfp removed_gfps[];
 extern const size_t removed_gfps_count;
 
