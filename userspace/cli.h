@@ -16,7 +16,10 @@
 #include "names.h"
 #include "output.h"
 
-#define KMEMLAB_VERSION	"0.1.0"
+/* The release, from the top-level VERSION file (the Makefile passes it). */
+#ifndef KMEMLAB_VERSION
+#define KMEMLAB_VERSION	"unknown"
+#endif
 #define KMEMLAB_DEVICE_ENV	"KMEMLAB_DEVICE"
 
 /* One option; arrays of them end with an all-zero row. */

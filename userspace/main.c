@@ -4,6 +4,7 @@
  * what the kernel did. This file dispatches git-style subcommands and
  * handles the global options, --version and --help.
  */
+#include <errno.h>
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,37 +56,67 @@ static void usage(void)
 	       "'kmemlab apis', 'kmemlab gfp' and 'kmemlab contexts' for the names.\n");
 }
 
-/* The module's ABI version from INFO, or 0. */
-static unsigned int module_abi(unsigned int device)
+/*
+ * The ABI this CLI speaks. A build may claim another (-DKMEMLAB_CLI_ABI=N)
+ * to see how a mismatch is reported.
+ */
+#ifndef KMEMLAB_CLI_ABI
+#define KMEMLAB_CLI_ABI	KMEMLAB_ABI_VERSION
+#endif
+
+/* The module's ABI version from INFO on /dev/kmemlab@device: 0 or -errno. */
+static int module_abi(unsigned int device, unsigned int *abi)
 {
 	struct kmemlab_info info;
-	unsigned int abi = 0;
-	int fd;
+	int fd, err = kml_open(device, &fd);
 
-	if (kml_open(device, &fd))
-		return 0;
-	if (!kml_info(fd, &info))
-		abi = info.abi_version;
+	if (err)
+		return err;
+	err = kml_info(fd, &info);
+	if (!err)
+		*abi = info.abi_version;
 	close(fd);
-	return abi;
+	return err;
 }
 
+/*
+ * kmemlab 0.1.0 (ABI 1)
+ * module kmemlab 0.1.0 (ABI 1)		or: not loaded, or: ABI unknown: why
+ * note: ...				when the two differ
+ */
 static int version(unsigned int device)
 {
-	char ver[64];
-	unsigned int abi;
+	char ver[64], node[32];
+	unsigned int abi = 0;
+	int err;
 
-	printf("kmemlab %s (ABI %d)\n", KMEMLAB_VERSION, KMEMLAB_ABI_VERSION);
-	if (!module_present())
+	printf("kmemlab %s (ABI %u)\n", KMEMLAB_VERSION, KMEMLAB_CLI_ABI);
+	if (!module_present()) {
+		printf("module kmemlab: not loaded\n");
 		return EXIT_SUCCESS;
+	}
 	if (sysfs_read(SYS_MODULE_DIR "/version", ver, sizeof(ver)))
 		snprintf(ver, sizeof(ver), "(no version)");
-	abi = module_abi(device);
-	if (abi)
+	snprintf(node, sizeof(node), KMEMLAB_NODE_FMT, device);
+	err = module_abi(device, &abi);
+	if (err == -ENOTTY) {
+		printf("module kmemlab %s (ABI unknown: %s does not know this CLI's "
+		       "INFO request)\n"
+		       "note: the module speaks another ABI than this CLI (ABI %u): "
+		       "use a CLI built with the module\n", ver, node, KMEMLAB_CLI_ABI);
+	} else if (err) {
+		printf("module kmemlab %s (ABI unknown: cannot query %s: %s)\n",
+		       ver, node, strerror(-err));
+	} else {
 		printf("module kmemlab %s (ABI %u)\n", ver, abi);
-	else
-		printf("module kmemlab %s (ABI unknown: cannot query /dev/kmemlab%u)\n",
-		       ver, device);
+		if (abi != KMEMLAB_CLI_ABI)
+			printf("note: ABI mismatch: the CLI speaks ABI %u, the module "
+			       "ABI %u; requests may fail (ENOTTY, EINVAL): use a CLI "
+			       "built with the module\n", KMEMLAB_CLI_ABI, abi);
+		else if (strcmp(ver, KMEMLAB_VERSION))
+			printf("note: the CLI and the module are different releases "
+			       "speaking the same ABI: they work together\n");
+	}
 	return EXIT_SUCCESS;
 }
 
