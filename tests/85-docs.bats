@@ -1,0 +1,281 @@
+#!/usr/bin/env bats
+# The man page, the bash completion and --version: that they cover what the
+# CLI really has. The CLI's own --help, listings and tables are the
+# reference, so a new command, option or name that the man page or the
+# completion misses fails here.
+
+load helpers
+
+MAN=$REPO/userspace/kmemlab.1
+COMPLETION=$REPO/userspace/kmemlab.bash-completion
+
+setup_file() {
+	unload_module
+}
+
+teardown_file() {
+	unload_module
+}
+
+# Each test loads the module when it needs it.
+setup() {
+	:
+}
+
+# ---- helpers ----
+
+# The commands "kmemlab --help" lists.
+help_commands() {
+	kmemlab --help | sed -n '/^Commands:/,/^$/p' | awk 'NF && !/^Commands:/ { print $1 }'
+}
+
+# The long options of the "Options:" (or "Global options:") list of the help
+# printed by "$@".
+help_options() {
+	"$@" | sed -n '/^\(Global o\|O\)ptions:/,/^$/p' |
+		grep -oE '^ +(-[[:alnum:]], )?--[[:alnum:]-]+' | grep -oE -- '--[[:alnum:]-]+'
+}
+
+# The roff source of a section: .SH (level SH) or .SS (level SS) named $2.
+man_section() {
+	local level=$1 name=${2//-/\\-}
+	awk -v head=".$level $name" -v level="$level" '
+		$0 == head { on = 1; next }
+		on && /^\.SH/ { exit }
+		on && level == "SS" && /^\.SS/ { exit }
+		on' "$MAN"
+}
+
+# Does the roff text on stdin mention option $1 (--name, as \-\-name, and
+# not just as the start of a longer one)?
+mentions_option() {
+	local roff=${1//-/\\-}
+	grep -qP "\\Q$roff\\E(?!\\\\-|[[:alnum:]])"
+}
+
+# Does the roff text on stdin mention the word $1 (e.g. a name)?
+mentions_word() {
+	local roff=${1//-/\\-}
+	grep -qP "(?<![[:alnum:]_])\\Q$roff\\E(?![[:alnum:]_]|\\\\-[[:alnum:]])"
+}
+
+# What the completion offers for "kmemlab $@" (the last word is the one
+# being completed), one word a line, as bash would get it on TAB.
+complete_words() {
+	# shellcheck source=/dev/null
+	source "$COMPLETION"
+	COMP_WORDS=(kmemlab "$@")
+	COMP_CWORD=$((${#COMP_WORDS[@]} - 1))
+	COMP_LINE="${COMP_WORDS[*]}"
+	COMP_POINT=${#COMP_LINE}
+	COMPREPLY=()
+	_kmemlab
+	printf '%s\n' "${COMPREPLY[@]}"
+}
+
+# Assert that the output of the last run is the lines of $1, in any order.
+assert_words() {
+	assert_equal "$(sort <<<"$output")" "$(sort <<<"$1")"
+}
+
+# ---- the man page ----
+
+@test "the man page has a section for every command kmemlab --help lists" {
+	local c missing=()
+	run -0 help_commands
+	[[ ${#lines[@]} -ge 19 ]]
+	for c in "${lines[@]}" help; do
+		[[ -n $(man_section SS "$c") ]] || missing+=("$c")
+	done
+	assert_equal "${missing[*]}" ""
+}
+
+@test "the man page describes every option of every command's --help" {
+	local c o missing=() common section
+	common=$(man_section SH "COMMON OPTIONS")
+	[[ -n $common ]]
+	for c in $(help_commands); do
+		section=$(man_section SS "$c")
+		for o in $(help_options kmemlab "$c" --help); do
+			mentions_option "$o" <<<"$section" ||
+				mentions_option "$o" <<<"$common" || missing+=("$c $o")
+		done
+	done
+	section=$(man_section SH "GLOBAL OPTIONS")
+	for o in $(help_options kmemlab --help); do
+		mentions_option "$o" <<<"$section" || missing+=("kmemlab $o")
+	done
+	assert_equal "${missing[*]}" ""
+}
+
+@test "the option check notices an option the man page lacks" {
+	run -1 mentions_option --no-such-option <"$MAN"
+	# --output is described, but not as a prefix of --output-all alone
+	run -1 mentions_option --output <<<'.BR \-\-output\-all'
+	run -0 mentions_option --output-all <<<'.BR \-\-output\-all'
+}
+
+@test "the man page names every API, GFP flag (removed ones too), context and claim" {
+	local n missing=()
+	for n in $(kmemlab apis -o NAME -rn) $(kmemlab gfp -o NAME -rn) \
+		 $(kmemlab contexts -o NAME -rn) $(kmemlab facts --list -o ID -rn); do
+		mentions_word "$n" <"$MAN" || missing+=("$n")
+	done
+	assert_equal "${missing[*]}" ""
+}
+
+@test "the man page documents every exit status the CLI uses" {
+	local s
+	for s in 0 1 2; do
+		man_section SH "EXIT STATUS" | grep -qx "\.B $s"
+	done
+	man_section SH ENVIRONMENT | grep -q KMEMLAB_DEVICE
+	man_section SH FILES | grep -q '/sys/module/kmemlab/parameters/'
+}
+
+@test "mandoc -T lint finds nothing in the man page" {
+	command -v mandoc >/dev/null || skip "mandoc is not installed (scripts/setup installs it)"
+	run -0 --separate-stderr mandoc -T lint "$MAN"
+	assert_output ""
+	assert_equal "$stderr" ""
+}
+
+@test "man --warnings renders the man page without a warning" {
+	command -v man >/dev/null || skip "man is not installed"
+	MANWIDTH=80 run -0 --separate-stderr man --warnings -l "$MAN"
+	assert_equal "$stderr" ""
+	assert_output --partial "kmemlab - make real kernel allocations"
+}
+
+# ---- completion ----
+
+@test "completion offers every command, the alias and help" {
+	run -0 complete_words ''
+	assert_words "$(help_commands; echo show; echo help)"
+	run -0 complete_words he
+	assert_output help
+}
+
+@test "completion offers exactly the API names for alloc --api" {
+	run -0 complete_words alloc --api ''
+	assert_line kmalloc
+	assert_line dma_alloc_coherent
+	assert_words "$(kmemlab apis -o NAME -rn)"
+	run -0 complete_words alloc -a vm
+	assert_output vmalloc
+}
+
+@test "completion offers exactly the GFP flags for --gfp, not the removed ones" {
+	run -0 complete_words alloc --gfp ''
+	assert_line GFP_KERNEL
+	refute_line __GFP_REPEAT
+	assert_words "$(kmemlab gfp -J | jq -r '.gfp[] | select(.value != null) | .name')"
+	run -0 complete_words realloc 1 -g __GFP_Z
+	assert_output __GFP_ZERO
+}
+
+@test "completion continues a comma-separated GFP list without repeating a flag" {
+	run -0 complete_words alloc --gfp GFP_KERNEL,__GFP_NO
+	assert_words $'GFP_KERNEL,__GFP_NOWARN\nGFP_KERNEL,__GFP_NORETRY\nGFP_KERNEL,__GFP_NOFAIL'
+	run -0 complete_words alloc --gfp __GFP_ZERO,__GFP_Z
+	assert_output ""
+}
+
+@test "completion offers the contexts for --context, also after --gfp=FLAGS" {
+	run -0 complete_words alloc --gfp = GFP_ATOMIC --context ''
+	assert_words "$(kmemlab contexts -o NAME -rn)"
+	# bash splits --context=h into --context, =, h
+	run -0 complete_words alloc --context = h
+	assert_output hardirq
+	run -0 complete_words alloc --context=so
+	assert_output --context=softirq
+}
+
+@test "completion offers the options of each command's --help" {
+	local c
+	for c in alloc free dma-map facts status; do
+		run -0 complete_words "$c" -
+		assert_words "$(help_options kmemlab "$c" --help)"
+	done
+	run -0 complete_words --
+	assert_words "$(help_options kmemlab --help)"
+}
+
+@test "completion offers columns for -o, the DMA names and the claims" {
+	run -0 complete_words list -o +ZONE,S
+	assert_words $'+ZONE,SEEN\n+ZONE,SIZE'
+	run -0 complete_words dma-map --mode ''
+	assert_words $'single\nsg'
+	run -0 complete_words dma-map -D ''
+	assert_words $'to-device\nfrom-device\nbidirectional'
+	run -0 complete_words facts kmalloc-max ''
+	assert_words "$(kmemlab facts --list -o ID -rn)"
+}
+
+@test "completion offers file names for load --module" {
+	run -0 complete_words load --module "$REPO/userspace/kmemlab.bash-comp"
+	assert_output "$COMPLETION"
+}
+
+@test "completion offers the live handles and the devices" {
+	local a b
+	fresh_module --devices 2
+	a=$(alloc_handle --api kmalloc --size 64)
+	b=$(alloc_handle --api vmalloc --size 8k)
+	run -0 complete_words free ''
+	assert_words "$a"$'\n'"$b"
+	run -0 complete_words -d 1 query ''
+	assert_output ""
+	run -0 complete_words unbind ''
+	assert_words $'0\n1'
+	run -0 complete_words alloc --device ''
+	assert_words $'0\n1'
+	kmemlab free --all >/dev/null
+}
+
+# ---- --version ----
+
+cli_abi() {
+	awk '$2 == "KMEMLAB_ABI_VERSION" { print $3 }' "$REPO/include/uapi/linux/kmemlab.h"
+}
+
+@test "--version without the module: the CLI's release and ABI, module not loaded" {
+	unload_module
+	run -0 kmemlab --version
+	assert_line --index 0 "kmemlab $(cat "$REPO/VERSION") ($(cli_abi | sed 's/^/ABI /'))"
+	assert_line --index 1 "module kmemlab: not loaded"
+	assert_equal "${#lines[@]}" 2
+}
+
+@test "--version with the module: its release from sysfs and its ABI from INFO" {
+	fresh_module
+	run -0 kmemlab -V
+	assert_line --index 0 "kmemlab $(cat "$REPO/VERSION") (ABI $(cli_abi))"
+	assert_line --index 1 "module kmemlab $(cat /sys/module/kmemlab/version) (ABI $(cli_abi))"
+	refute_output --partial "note:"
+}
+
+@test "--version says why the module's ABI is unknown to a user without access" {
+	fresh_module
+	run -0 as_user kmemlab --version
+	assert_line --index 1 --partial "ABI unknown: cannot query /dev/kmemlab0: Permission denied"
+}
+
+@test "--version notes an ABI mismatch between the CLI and the module" {
+	local o objs=() tmp=$BATS_TEST_TMPDIR
+	fresh_module
+	for o in "$REPO"/userspace/*.o; do
+		[[ $o == */main.o ]] || objs+=("$o")
+	done
+	# This CLI claims ABI 99; everything else is the built one.
+	# shellcheck disable=SC2046
+	cc -std=c11 -D_GNU_SOURCE -I"$REPO/include/uapi" $(pkg-config --cflags smartcols) \
+		-DKMEMLAB_VERSION="\"$(cat "$REPO/VERSION")\"" -DKMEMLAB_CLI_ABI=99 \
+		-c -o "$tmp/main.o" "$REPO/userspace/main.c"
+	# shellcheck disable=SC2046
+	cc -o "$tmp/kmemlab" "$tmp/main.o" "${objs[@]}" $(pkg-config --libs libkmod smartcols)
+	run -0 "$tmp/kmemlab" --version
+	assert_line --index 0 --partial "(ABI 99)"
+	assert_line --index 1 --partial "(ABI $(cli_abi))"
+	assert_line --index 2 "note: ABI mismatch: the CLI speaks ABI 99, the module ABI $(cli_abi); requests may fail (ENOTTY, EINVAL): use a CLI built with the module"
+}
