@@ -133,6 +133,11 @@ assert_words() {
 	man_section SH FILES | grep -q '/sys/module/kmemlab/parameters/'
 }
 
+@test "the man page's header names the release in VERSION" {
+	run -0 grep '^\.TH ' "$MAN"
+	assert_output --partial "\"kmemlab $(cat "$REPO/VERSION")\""
+}
+
 @test "mandoc -T lint finds nothing in the man page" {
 	command -v mandoc >/dev/null || skip "mandoc is not installed (scripts/setup installs it)"
 	run -0 --separate-stderr mandoc -T lint "$MAN"
