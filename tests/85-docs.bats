@@ -124,6 +124,21 @@ assert_words() {
 	assert_equal "${missing[*]}" ""
 }
 
+@test "the man page explains every errno the CLI's messages and hints name" {
+	local e errors missing=()
+	errors=$(man_section SH ERRORS)
+	# The errnos of the explanation tables and rules, and of the messages
+	# written for one errno, in the CLI's sources.
+	run -0 bash -c "cat '$REPO'/userspace/*.c |
+		grep -ohE '^\s*\{ (E[A-Z0-9]+),|err_fail\([^,]+, (E[A-Z0-9]+)|err == -?(E[A-Z0-9]+)' |
+		grep -oE 'E[A-Z0-9]{2,}' | sort -u"
+	[[ ${#lines[@]} -ge 20 ]]
+	for e in "${lines[@]}"; do
+		grep -qE "^\.BR? (.* )?$e( |$)" <<<"$errors" || missing+=("$e")
+	done
+	assert_equal "${missing[*]}" ""
+}
+
 @test "the man page documents every exit status the CLI uses" {
 	local s
 	for s in 0 1 2; do
