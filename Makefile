@@ -104,12 +104,12 @@ ifeq ($(DESTDIR),)
 	elif ! getent group kmemlab >/dev/null; then \
 		echo "groupadd --system kmemlab"; groupadd --system kmemlab; \
 	fi
-	-@udevadm control --reload 2>/dev/null
+	@udevadm control --reload 2>/dev/null || true
 endif
 
 uninstall:
 	rm -f $(DESTDIR)$(MODULEDIR)/$(krelease)/updates/kmemlab.ko
-	-rmdir --ignore-fail-on-non-empty $(DESTDIR)$(MODULEDIR)/$(krelease)/updates 2>/dev/null
+	rmdir --ignore-fail-on-non-empty $(DESTDIR)$(MODULEDIR)/$(krelease)/updates 2>/dev/null || true
 	rm -f $(DESTDIR)$(BINDIR)/kmemlab
 	rm -f $(DESTDIR)$(MANDIR)/man1/kmemlab.1
 	rm -f $(DESTDIR)$(BASHCOMPDIR)/kmemlab
@@ -117,7 +117,7 @@ uninstall:
 	rm -f $(DESTDIR)$(SYSUSERSDIR)/kmemlab.conf
 ifeq ($(DESTDIR),)
 	@if [ -d $(MODULEDIR)/$(krelease) ]; then echo "$(DEPMOD) -a $(krelease)"; $(DEPMOD) -a $(krelease); fi
-	-@udevadm control --reload 2>/dev/null
+	@udevadm control --reload 2>/dev/null || true
 endif
 
 # What DKMS needs to build the module, and nothing else (no build/, no
