@@ -11,12 +11,10 @@ MODDIR=/lib/modules/$KRELEASE/updates
 RULE=/usr/local/lib/udev/rules.d/60-kmemlab.rules
 SYSUSERS=/usr/local/lib/sysusers.d/kmemlab.conf
 
-# Whatever else the tree ships beside the CLI is installed too.
 installed_files() {
-	echo "$BIN" "$MODDIR/kmemlab.ko" "$RULE" "$SYSUSERS"
-	[[ ! -e $REPO/userspace/kmemlab.1 ]] || echo /usr/local/share/man/man1/kmemlab.1
-	[[ ! -e $REPO/userspace/kmemlab.bash-completion ]] ||
-		echo /usr/local/share/bash-completion/completions/kmemlab
+	echo "$BIN" "$MODDIR/kmemlab.ko" "$RULE" "$SYSUSERS" \
+		/usr/local/share/man/man1/kmemlab.1 \
+		/usr/local/share/bash-completion/completions/kmemlab
 }
 
 setup_file() {
