@@ -61,15 +61,25 @@ fact_is() {
 	done
 }
 
-@test "kmalloc goes up to KMALLOC_MAX_SIZE, 4 MiB, and refuses more with E2BIG" {
-	fact_is kmalloc-max '.largest == 4194304 and .["kmalloc-max-size"] == 4194304
-		and .errno == "E2BIG"'
+# The kernel's limits, from kmemlab info: they may differ between kernels.
+kinfo() { kmemlab info -J | jq -e --arg k "$1" '.info[0][$k]'; }
+
+@test "kmalloc goes up to KMALLOC_MAX_SIZE, PAGE_SIZE << MAX_ORDER, and refuses more with E2BIG" {
+	local max
+	max=$(kinfo kmalloc-max-size)
+	(( max == $(kinfo page-size) << $(kinfo max-order) ))
+	fact_is kmalloc-max ".largest == $max and .[\"kmalloc-max-size\"] == $max
+		and .errno == \"E2BIG\""
 }
 
 @test "the smallest kmalloc object is 8 bytes and no size class doubles a request" {
 	fact_is kmalloc-rounding '.["min-object"] == 8 and .["kmalloc-min-size"] == 8
 		and .["worst-ratio"] > 1 and .["worst-ratio"] <= 2'
-	fact_is kmalloc-large '.["kmalloc-max-cache-size"] == 8192 and .order == 2'
+	# One byte over KMALLOC_MAX_CACHE_SIZE takes the next order of pages.
+	local cache page order=0
+	cache=$(kinfo kmalloc-max-cache-size) page=$(kinfo page-size)
+	while (( page << order <= cache )); do order=$((order + 1)); done
+	fact_is kmalloc-large ".[\"kmalloc-max-cache-size\"] == $cache and .order == $order"
 }
 
 @test "kmalloc zeroing is said to depend on init_on_alloc, and the speed only as ratios" {
