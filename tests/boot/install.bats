@@ -89,3 +89,14 @@ setup() {
 	assert [ ! -e "$MODDIR" ]
 	run -1 modinfo kmemlab
 }
+
+@test "with nothing installed, load names the build-tree path it tried" {
+	local bin=$BATS_TEST_TMPDIR/bin
+	mkdir -p "$bin"
+	cp "$REPO/userspace/kmemlab" "$bin/"
+	run -1 "$bin/kmemlab" load
+	assert_output --partial "no build tree module at $bin/../build/$KRELEASE/kmemlab.ko"
+	run -0 kmemlab load
+	assert_output --partial "loaded kmemlab from $KO"
+	run -0 kmemlab unload
+}
