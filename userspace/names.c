@@ -244,6 +244,16 @@ static const struct name_row dma_dir_rows[] = {
 };
 const struct name_table dma_dir_names = TABLE("DMA direction", dma_dir_rows, false, NULL);
 
+/* ---- bench patterns ---- */
+
+static const struct name_row bench_pattern_rows[] = {
+	{ "pair", NULL, KMEMLAB_BENCH_PAIR, 0,
+	  "alloc, free, alloc, free: the per-CPU fast path" },
+	{ "batch", NULL, KMEMLAB_BENCH_BATCH, 0,
+	  "N allocs, then N frees: the allocator refills and drains" },
+};
+const struct name_table bench_pattern_names = TABLE("pattern", bench_pattern_rows, false, NULL);
+
 /* ---- generic lookups ---- */
 
 const struct name_row *name_at(const struct name_table *t, size_t i)

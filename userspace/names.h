@@ -87,6 +87,7 @@ extern const struct name_table seen_names;
 extern const struct name_table region_names;
 extern const struct name_table dma_mode_names;
 extern const struct name_table dma_dir_names;
+extern const struct name_table bench_pattern_names;
 extern const struct removed_gfp removed_gfps[];
 extern const size_t removed_gfps_count;
 
