@@ -482,6 +482,7 @@ static const struct {
 	{ KMEMLAB_IOC_VERIFY,	kmemlab_ioc_verify },
 	{ KMEMLAB_IOC_READ,	kmemlab_ioc_read },
 	{ KMEMLAB_IOC_DMA_MAP,	kmemlab_ioc_dma_map },
+	{ KMEMLAB_IOC_BENCH,	kmemlab_ioc_bench },
 	{ KMEMLAB_IOC_NOP,	kmemlab_ioc_nop },
 };
 
