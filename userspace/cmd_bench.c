@@ -147,7 +147,7 @@ static const struct cli_opt bench_opts[] = {
 	{ "iterations", 'i', "N", "allocations timed per thread (default 1000)" },
 	{ "warmup", 'w', "N", "untimed pairs first (default 100)" },
 	{ "threads", 't', "N", "kthreads, one pinned per CPU (default 1)" },
-	{ "csv", OPT_CSV, NULL, "print CSV (sizes in bytes, times in ns)" },
+	{ "csv", OPT_CSV, NULL, "print CSV (sizes in bytes, times in ns; all columns without -o)" },
 	{ "write", OPT_WRITE, "FILE", "also write the results to FILE: .txt, .json or .csv" },
 	{ "plot", OPT_PLOT, "FILE", "plot ns/op against size with gnuplot: .png or .svg" },
 	{ "label", OPT_LABEL, "TEXT", "name the machine (default: accelerator and CPU model)" },
@@ -459,9 +459,11 @@ static void machine_read(int fd, const char *label, struct machine *mc)
 	mc->accel = accelerator(mc->model);
 	if (label)
 		snprintf(mc->label, sizeof(mc->label), "%s", label);
+	else if (strstr(mc->model, "TCG"))	/* "QEMU TCG CPU version 2.5+" says it all */
+		snprintf(mc->label, sizeof(mc->label), "%s", mc->model);
 	else
-		snprintf(mc->label, sizeof(mc->label), "%s, %s", mc->accel,
-			 mc->model[0] ? mc->model : "unknown CPU");
+		snprintf(mc->label, sizeof(mc->label), "%s (%s)",
+			 mc->model[0] ? mc->model : "unknown CPU", mc->accel);
 	mc->cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	snprintf(param, sizeof(param), "%s/bench_max_samples", SYS_PARAMS_DIR);
 	if (sysfs_read_u64(param, &mc->max_samples))
@@ -545,7 +547,7 @@ static void pattern_name(uint32_t pattern, uint32_t batch, char *buf, size_t len
 	if (pattern == KMEMLAB_BENCH_BATCH)
 		snprintf(buf, len, "batch:%u", batch);
 	else
-		name_of(&bench_pattern_names, pattern, buf, len);
+		snprintf(buf, len, "%s", name_of(&bench_pattern_names, pattern, buf, len));
 }
 
 static const char *ctx_name(uint32_t ctx)
@@ -774,16 +776,14 @@ static void ratio_fill(struct out_table *t, const struct run *runs, size_t n)
 	}
 }
 
-static void bench_title(struct out_table *t, const struct machine *mc)
+/* The line above a table for people: whose times these are. */
+static void machine_line(const struct out_opts *o, const struct machine *mc,
+			 const char *what)
 {
-	char title[512];
-
-	if (t->opts->json || t->opts->raw)
+	if (o->json || o->raw || o->noheadings)
 		return;
-	snprintf(title, sizeof(title), "kernel %s on %s, %ld CPU%s, init_on_alloc=%d: "
-		 "time per call, the timer's own cost subtracted", mc->release, mc->label,
-		 mc->cpus, mc->cpus == 1 ? "" : "s", mc->init_on_alloc);
-	scols_cell_set_data(scols_table_get_title(t->tb), title);
+	printf("kernel %s on %s, %ld CPU%s, init_on_alloc=%d: %s\n", mc->release,
+	       mc->label, mc->cpus, mc->cpus == 1 ? "" : "s", mc->init_on_alloc, what);
 }
 
 /* How to print: the output options, and CSV (raw with commas). */
@@ -800,6 +800,8 @@ static struct format format_of(const struct cli *cli, bool csv)
 	if (csv) {
 		f.o.raw = f.plain.raw = true;
 		f.o.bytes = f.plain.bytes = true;
+		/* for programs, like JSON: every column unless -o says */
+		f.o.all_columns |= !f.o.columns;
 	}
 	return f;
 }
@@ -815,7 +817,6 @@ static int print_results(const struct cli *cli, const struct format *f,
 	memset(t, 0, sizeof(t));
 	if (out_table_init(&t[0], "bench", &bench_columns, &f->o, &bad, &bad_len))
 		goto nomem;
-	bench_title(&t[0], mc);
 	bench_fill(&t[0], runs, n);
 	if (f->csv)
 		scols_table_set_column_separator(t[0].tb, ",");
@@ -832,6 +833,7 @@ static int print_results(const struct cli *cli, const struct format *f,
 			goto nomem;
 		machine_fill(&t[nt++], mc);
 	}
+	machine_line(&f->o, mc, "time per call, the timer's own cost subtracted");
 	return cli_print(cli, t, nt);
 nomem:
 	out_free(t, ARRAY_SIZE(t));
@@ -957,9 +959,11 @@ static void plot_script(FILE *f, const char *out, const char *data,
 	fputs("\nset title 'kmemlab bench: time per allocation (median, bar up to p99)' "
 	      ". \"\\n\" . ", f);
 	gp_quote(f, line);
-	fputs("\nset logscale xy 2\nset format y '%g'\nset grid\n"
+	fputs("\nset logscale x 2\nset logscale y 10\nset grid\n"
+	      "set ytics ('1 ns' 1, '10 ns' 10, '100 ns' 100, '1 µs' 1e3, '10 µs' 1e4, "
+	      "'100 µs' 1e5, '1 ms' 1e6, '10 ms' 1e7, '100 ms' 1e8, '1 s' 1e9)\n"
 	      "set key top left\nset xlabel 'allocation size'\n"
-	      "set ylabel 'ns per allocation'\nset xtics rotate by -45 (", f);
+	      "set ylabel 'time per allocation'\nset xtics rotate by -45 (", f);
 	for (size_t s = 0; s < a->nsizes; s++) {
 		fprintf(f, "%s", s ? ", " : "");
 		gp_quote(f, SZ(a->sizes[s]));
@@ -1199,8 +1203,6 @@ static int run_syscall(struct cli *cli, int fd, const struct bench_args *a,
 	const char *bad;
 	size_t bad_len, nt = 0;
 	int err = 0;
-	char title[512];
-
 	if (!v)
 		return err_fail(cli->cmd, ENOMEM, NULL, NULL);
 	for (int op = SYS_TIMER; op <= SYS_ALLOC_FREE && !err; op++) {
@@ -1218,12 +1220,6 @@ static int run_syscall(struct cli *cli, int fd, const struct bench_args *a,
 	memset(t, 0, sizeof(t));
 	if (out_table_init(&t[nt], "syscall", &syscall_columns, &f.o, &bad, &bad_len))
 		goto nomem;
-	if (!f.o.json && !f.o.raw) {
-		snprintf(title, sizeof(title), "kernel %s on %s: ioctls timed from userspace "
-			 "with clock_gettime(CLOCK_MONOTONIC), its own cost subtracted",
-			 mc->release, mc->label);
-		scols_cell_set_data(scols_table_get_title(t[nt].tb), title);
-	}
 	if (f.csv)
 		scols_table_set_column_separator(t[nt].tb, ",");
 	sys_row(&t[nt], names[SYS_NOP], &st[SYS_NOP], overhead);
@@ -1246,6 +1242,8 @@ static int run_syscall(struct cli *cli, int fd, const struct bench_args *a,
 			goto nomem;
 		machine_fill(&t[nt++], mc);
 	}
+	machine_line(&f.o, mc, "ioctls timed from userspace with clock_gettime(CLOCK_MONOTONIC), "
+		     "its own cost subtracted");
 	return cli_print(cli, t, nt);
 nomem:
 	out_free(t, ARRAY_SIZE(t));
