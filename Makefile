@@ -4,6 +4,8 @@
 #   make demo       boot a VM and take the tour
 #   make check      run the whole Bats suite in a VM (TAP, then "N passed, N failed")
 #   make lint       W=1 + sparse, checkpatch --strict, CLI with -fanalyzer
+#   make bench      boot a VM and run the standard benchmark into build/bench
+#                   (RESULTS=dir, inside the repository, to put it elsewhere)
 #   make clean
 #
 # KVER picks the guest kernel series (6.1, the default, or 6.12); the module
@@ -13,7 +15,7 @@
 KVER ?= 6.1
 SETUP := scripts/setup
 
-.PHONY: all setup module cli tools check demo lint clean
+.PHONY: all setup module cli tools check demo bench lint clean
 
 all: module cli tools
 
@@ -40,6 +42,14 @@ check: all
 
 demo: all
 	@tests/vm/run --kver $(KVER) --mem 6G --udev -- tests/demo
+
+# The guest sees only the repository read-write: RESULTS must lie inside it.
+RESULTS ?= build/bench
+
+bench: all
+	@mkdir -p $(RESULTS)
+	@tests/vm/run --kver $(KVER) --mem 6G --out build/vm/bench -e RESULTS=$(abspath $(RESULTS)) \
+		-- scripts/bench
 
 lint: setup
 	@scripts/lint $(KVER)
