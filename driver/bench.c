@@ -52,7 +52,7 @@ MODULE_PARM_DESC(bench_max_ms,
 
 /* A chunk of the loop, in the requested context: this many ops at most... */
 #define KMEMLAB_BENCH_CHUNK_OPS		256
-/* ...and no longer than this, checked every 16 ops. */
+/* ...and no longer than this, checked after each op (outside the timing). */
 #define KMEMLAB_BENCH_CHUNK_NS		NSEC_PER_MSEC
 /* Empty timed sections whose median is the timer's overhead. */
 #define KMEMLAB_BENCH_CALIBRATE		1024
@@ -214,7 +214,7 @@ static void kmemlab_bench_chunk(void *data)
 			th->finished = true;
 			return;
 		}
-		if (!(n % 16) && ktime_get_ns() - start > KMEMLAB_BENCH_CHUNK_NS)
+		if (ktime_get_ns() - start > KMEMLAB_BENCH_CHUNK_NS)
 			return;
 	}
 }
