@@ -438,7 +438,7 @@ static const char *accelerator(const char *model)
 	cpuinfo("flags", buf, sizeof(buf));
 	if (strstr(buf, " hypervisor"))
 		return "a hypervisor";
-	return "no hypervisor";
+	return "bare metal";
 }
 
 static void machine_read(int fd, const char *label, struct machine *mc)
