@@ -1194,7 +1194,7 @@ static int run_syscall(struct cli *cli, int fd, const struct bench_args *a,
 {
 	const char *names[] = {
 		[SYS_NOP] = "ioctl(NOP)",
-		[SYS_ALLOC_FREE] = "ioctl(ALLOC kmalloc 64 B)+ioctl(FREE)",
+		[SYS_ALLOC_FREE] = "ioctl(ALLOC)+ioctl(FREE)",	/* kmalloc 64 B */
 	};
 	struct sys_stats st[3];
 	struct format f = format_of(cli, a->csv);
@@ -1243,7 +1243,7 @@ static int run_syscall(struct cli *cli, int fd, const struct bench_args *a,
 		machine_fill(&t[nt++], mc);
 	}
 	machine_line(&f.o, mc, "ioctls timed from userspace with clock_gettime(CLOCK_MONOTONIC), "
-		     "its own cost subtracted");
+		     "its own cost subtracted; ALLOC is kmalloc 64 B");
 	return cli_print(cli, t, nt);
 nomem:
 	out_free(t, ARRAY_SIZE(t));
