@@ -5,6 +5,8 @@
 #   make check        run the whole Bats suite in a VM (TAP, then "N passed, N failed")
 #   make demo         boot a VM and take the tour
 #   make lint         W=1 + sparse, checkpatch --strict, CLI with -fanalyzer
+#   make bench        boot a VM and run the standard benchmark into build/bench
+#                     (RESULTS=dir, inside the repository, to put it elsewhere)
 #   make install      install the module, CLI, man page, completion, udev rule
 #                     and sysusers file (PREFIX, DESTDIR, BINDIR, MANDIR...)
 #   make uninstall    remove what make install installed
@@ -44,11 +46,11 @@ DKMSSRCDIR ?= /usr/src
 INSTALL ?= install
 DEPMOD ?= depmod
 
-# Beside the CLI's sources (the completion is generated from its tables).
+# Beside the CLI's sources; the completion asks the CLI for its words.
 MANPAGE := userspace/kmemlab.1
 COMPLETION := userspace/kmemlab.bash-completion
 
-.PHONY: all setup module cli tools check demo lint clean \
+.PHONY: all setup module cli tools check demo bench lint clean \
 	install uninstall dkms-source
 
 all: module cli tools
@@ -76,6 +78,14 @@ check: all
 
 demo: all
 	@tests/vm/run --kver $(KVER) --mem 6G --udev -- tests/demo
+
+# The guest sees only the repository read-write: RESULTS must lie inside it.
+RESULTS ?= build/bench
+
+bench: all
+	@mkdir -p $(RESULTS)
+	@tests/vm/run --kver $(KVER) --mem 6G --out build/vm/bench -e RESULTS=$(abspath $(RESULTS)) \
+		-- scripts/bench
 
 lint: setup
 	@scripts/lint $(KVER)

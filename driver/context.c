@@ -8,6 +8,8 @@
  * softirq: a tasklet.
  * hardirq: an irq_work, raised on this CPU (a self-IPI on x86).
  * The caller waits for the call to finish in each case; nothing outlives it.
+ * kmemlab_run_fn() runs any function there: the bench runs its timed loop
+ * that way, a bounded chunk at a time.
  */
 #include <linux/completion.h>
 #include <linux/interrupt.h>
@@ -35,8 +37,9 @@ static u32 kmemlab_seen(void)
 	return seen;
 }
 
-static void kmemlab_exec(struct kmemlab_op *op)
+static void kmemlab_exec(void *data)
 {
+	struct kmemlab_op *op = data;
 	u64 start;
 
 	op->seen = kmemlab_seen();
@@ -46,9 +49,11 @@ static void kmemlab_exec(struct kmemlab_op *op)
 }
 
 struct kmemlab_call {
-	struct kmemlab_op *op;
+	void (*fn)(void *data);
+	void *data;
 	struct completion done;
 	union {
+		spinlock_t lock; /* held around an atomic-context call */
 		struct tasklet_struct tasklet;
 		struct irq_work work;
 	};
@@ -56,23 +61,26 @@ struct kmemlab_call {
 
 static void kmemlab_run_process(struct kmemlab_call *call)
 {
-	kmemlab_exec(call->op);
+	call->fn(call->data);
 }
 
-static DEFINE_SPINLOCK(kmemlab_atomic_lock);
-
+/*
+ * A lock of the call's own: two callers on two CPUs (the bench's threads)
+ * are each in atomic context without waiting for the other.
+ */
 static void kmemlab_run_atomic(struct kmemlab_call *call)
 {
-	spin_lock(&kmemlab_atomic_lock);
-	kmemlab_exec(call->op);
-	spin_unlock(&kmemlab_atomic_lock);
+	spin_lock_init(&call->lock);
+	spin_lock(&call->lock);
+	call->fn(call->data);
+	spin_unlock(&call->lock);
 }
 
 static void kmemlab_tasklet_fn(struct tasklet_struct *t)
 {
 	struct kmemlab_call *call = from_tasklet(call, t, tasklet);
 
-	kmemlab_exec(call->op);
+	call->fn(call->data);
 	complete(&call->done);
 }
 
@@ -89,7 +97,7 @@ static void kmemlab_irq_work_fn(struct irq_work *work)
 	struct kmemlab_call *call = container_of(work, struct kmemlab_call,
 						 work);
 
-	kmemlab_exec(call->op);
+	call->fn(call->data);
 	complete(&call->done);
 }
 
@@ -109,6 +117,28 @@ static void (* const kmemlab_runners[KMEMLAB_CTX_COUNT])(struct kmemlab_call *) 
 };
 
 /**
+ * kmemlab_run_fn() - call @fn(@data) in @context and wait for it to return
+ * @context: enum kmemlab_context.
+ * @fn: the function; it must not sleep outside %KMEMLAB_CTX_PROCESS.
+ * @data: its argument.
+ *
+ * Softirq and hardirq calls run on the caller's CPU (tasklet_schedule() and
+ * irq_work_queue() queue locally); a caller bound to a CPU stays on it.
+ *
+ * Return: 0 when @fn ran, -EINVAL for an unknown context.
+ */
+int kmemlab_run_fn(u32 context, void (*fn)(void *data), void *data)
+{
+	struct kmemlab_call call = { .fn = fn, .data = data };
+
+	if (!context || context >= KMEMLAB_CTX_COUNT)
+		return -EINVAL;
+	init_completion(&call.done);
+	kmemlab_runners[context](&call);
+	return 0;
+}
+
+/**
  * kmemlab_run() - make @op's allocator call in @context
  * @op: the call; its results are filled in.
  * @context: enum kmemlab_context, already validated.
@@ -118,13 +148,7 @@ static void (* const kmemlab_runners[KMEMLAB_CTX_COUNT])(struct kmemlab_call *) 
  */
 int kmemlab_run(struct kmemlab_op *op, u32 context)
 {
-	struct kmemlab_call call = { .op = op };
-
-	if (!context || context >= KMEMLAB_CTX_COUNT)
-		return -EINVAL;
-	init_completion(&call.done);
-	kmemlab_runners[context](&call);
-	return 0;
+	return kmemlab_run_fn(context, kmemlab_exec, op);
 }
 
 u32 kmemlab_contexts_mask(void)

@@ -9,6 +9,7 @@
  * context.c  running an allocation in process/atomic/softirq/hardirq context
  * inspect.c  what the kernel did: size class, zones, contiguity, zeroing
  * dma.c      mapping an allocation for the device with the DMA API
+ * bench.c    timing an allocator: per-op distributions, pinned threads
  */
 #ifndef KMEMLAB_INTERNAL_H
 #define KMEMLAB_INTERNAL_H
@@ -194,6 +195,7 @@ unsigned int kmemlab_order(size_t size);
 
 /* context.c */
 int kmemlab_run(struct kmemlab_op *op, u32 context);
+int kmemlab_run_fn(u32 context, void (*fn)(void *data), void *data);
 u32 kmemlab_contexts_mask(void);
 
 /* inspect.c */
@@ -218,6 +220,9 @@ void kmemlab_cache_put(struct kmemlab_dev *kd, struct kmemlab_cache *c);
 /* dma.c */
 bool kmemlab_swiotlb_reachable(struct device *dev);
 int kmemlab_ioc_dma_map(struct kmemlab_dev *kd, void __user *arg);
+
+/* bench.c */
+int kmemlab_ioc_bench(struct kmemlab_dev *kd, void __user *arg);
 
 /* ioctl.c */
 long kmemlab_ioctl_locked(struct kmemlab_dev *kd, unsigned int cmd,

@@ -8,13 +8,19 @@
  *
  *   abi-probe [-d N | -f FD] CMD [field=value ...] [?field ...]
  *
- * CMD is info, alloc, free, query, list, realloc, fill, verify, read or dma; or
- * "raw NR SIZE" for _IOWR(KMEMLAB_IOC_MAGIC, NR, SIZE bytes) and
- * "foreign" for a command of another driver's magic. field=value sets a
+ * CMD is info, alloc, free, query, list, realloc, fill, verify, read, dma,
+ * bench or nop; or "raw NR SIZE" for _IOWR(KMEMLAB_IOC_MAGIC, NR, SIZE bytes)
+ * and "foreign" for a command of another driver's magic. field=value sets a
  * field of the argument (numbers in C syntax; "name" takes a string;
  * reserved0.. and pad address the spare bytes). ?field prints a field after
  * the call. The argument pointer itself can be made bad with "ptr=bad".
  * -f FD uses an inherited open file instead of opening /dev/kmemlabN.
+ *
+ * For bench: "samples=N" points alloc_samples and free_samples at arrays of
+ * N entries of our own (samples_len=N), and ?x_amin, ?x_amax, ?x_fmin,
+ * ?x_fmax print the least and greatest of the samples_out entries the
+ * driver wrote there. "alarm=MS" sends us SIGALRM (caught, no restart) MS
+ * milliseconds into the ioctl, to interrupt it.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -23,7 +29,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/ioctl.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include <linux/kmemlab.h>
@@ -106,6 +114,64 @@ static const struct field info_fields[] = {
 	F(kmemlab_info, reserved), { NULL, 0, 0 }
 };
 
+#define B(member) F(kmemlab_bench, member)
+#define S(st, member, name) { name, offsetof(struct kmemlab_bench, st.member), 8 }
+#define STATS(st, p) S(st, count, p "count"), S(st, min, p "min"),		\
+	S(st, median, p "median"), S(st, p90, p "p90"), S(st, p99, p "p99"),	\
+	S(st, max, p "max"), S(st, mean, p "mean"), S(st, stddev, p "stddev")
+
+static const struct field bench_fields[] = {
+	B(api), B(context), B(size), B(gfp), B(iterations), B(warmup),
+	B(pattern), B(batch), B(threads), B(flags), B(alloc_samples),
+	B(free_samples), B(samples_len),
+	R(kmemlab_bench, reserved, 0, "reserved0"),
+	R(kmemlab_bench, reserved, 3, "reserved3"),
+	STATS(alloc, "a_"), STATS(free, "f_"),
+	B(overhead), B(elapsed_ns), B(ops_per_sec), B(failures),
+	B(samples_out), B(result), B(cpus),
+	R(kmemlab_bench, out_reserved, 0, "out_reserved0"),
+	R(kmemlab_bench, out_reserved, 3, "out_reserved3"),
+	{ NULL, 0, 0 }
+};
+
+/* Not fields: computed from the sample arrays after a bench. */
+static const char *const sample_stats[] = { "x_amin", "x_amax", "x_fmin", "x_fmax" };
+
+static uint64_t *bench_samples[2];
+static size_t bench_samples_len;
+
+static uint64_t sample_stat(const unsigned char *arg, size_t which)
+{
+	uint64_t n = 0, v = which & 1 ? 0 : UINT64_MAX;
+	const uint64_t *s = bench_samples[which / 2];
+	size_t i;
+
+	memcpy(&n, arg + offsetof(struct kmemlab_bench, samples_out), 8);
+	if (!s || n > bench_samples_len)
+		return UINT64_MAX;
+	for (i = 0; i < n; i++)
+		if (which & 1 ? s[i] > v : s[i] < v)
+			v = s[i];
+	return v;
+}
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+}
+
+static void arm_alarm(const char *ms)
+{
+	struct sigaction sa = { .sa_handler = on_alarm };	/* no SA_RESTART */
+	struct itimerval it = { 0 };
+	long v = strtol(ms, NULL, 0);
+
+	sigaction(SIGALRM, &sa, NULL);
+	it.it_value.tv_sec = v / 1000;
+	it.it_value.tv_usec = (v % 1000) * 1000;
+	setitimer(ITIMER_REAL, &it, NULL);
+}
+
 static const struct {
 	const char *name;
 	unsigned long cmd;
@@ -123,6 +189,8 @@ static const struct {
 	{ "verify", KMEMLAB_IOC_VERIFY, sizeof(struct kmemlab_fill), fill_fields },
 	{ "read", KMEMLAB_IOC_READ, sizeof(struct kmemlab_read), read_fields },
 	{ "dma", KMEMLAB_IOC_DMA_MAP, sizeof(struct kmemlab_dma), dma_fields },
+	{ "bench", KMEMLAB_IOC_BENCH, sizeof(struct kmemlab_bench), bench_fields },
+	{ "nop", KMEMLAB_IOC_NOP, 0, NULL },
 };
 
 static _Noreturn void usage(void)
@@ -162,12 +230,45 @@ static uint64_t get(const unsigned char *arg, const struct field *f)
 	return v;
 }
 
+static void set_samples(unsigned char *arg, size_t n)
+{
+	uint64_t v;
+	size_t i;
+
+	bench_samples_len = n;
+	for (i = 0; i < 2; i++) {
+		bench_samples[i] = calloc(n ? n : 1, sizeof(uint64_t));
+		if (!bench_samples[i]) {
+			perror("abi-probe");
+			exit(2);
+		}
+	}
+	v = (uintptr_t)bench_samples[0];
+	memcpy(arg + offsetof(struct kmemlab_bench, alloc_samples), &v, 8);
+	v = (uintptr_t)bench_samples[1];
+	memcpy(arg + offsetof(struct kmemlab_bench, free_samples), &v, 8);
+	v = n;
+	memcpy(arg + offsetof(struct kmemlab_bench, samples_len), &v, 8);
+}
+
+static uint64_t value(const unsigned char *arg, const struct field *fields,
+		      const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(sample_stats) / sizeof(sample_stats[0]); i++)
+		if (!strcmp(name, sample_stats[i]))
+			return sample_stat(arg, i);
+	return get(arg, find(fields, name, strlen(name)));
+}
+
 int main(int argc, char **argv)
 {
 	static unsigned char arg[4096], records[64 * sizeof(struct kmemlab_report)];
 	const struct field *fields = NULL;
 	unsigned long cmd = 0;
 	const char *dev = "0";
+	const char *alarm_ms = NULL;
 	int held = -1;
 	void *ptr = arg;
 	char path[64];
@@ -213,6 +314,10 @@ int main(int argc, char **argv)
 			usage();
 		if (!strncmp(argv[i], "ptr=", 4))
 			ptr = (void *)(uintptr_t)8;	/* never mapped */
+		else if (!strncmp(argv[i], "alarm=", 6))
+			alarm_ms = eq + 1;
+		else if (!strncmp(argv[i], "samples=", 8))
+			set_samples(arg, strtoull(eq + 1, NULL, 0));
 		else
 			set(arg, find(fields, argv[i], eq - argv[i]), eq + 1);
 	}
@@ -222,12 +327,14 @@ int main(int argc, char **argv)
 		printf("open: %s\n", strerrorname_np(errno));
 		return 1;
 	}
+	if (alarm_ms)
+		arm_alarm(alarm_ms);
 	ret = ioctl(fd, cmd, ptr);
 	printf("%s", ret ? strerrorname_np(errno) : "OK");
 	for (i = a; i < (size_t)argc; i++)
 		if (argv[i][0] == '?')
 			printf(" %s=%llu", argv[i] + 1, (unsigned long long)
-			       get(arg, find(fields, argv[i] + 1, strlen(argv[i] + 1))));
+			       value(arg, fields, argv[i] + 1));
 	printf("\n");
 	close(fd);
 	return 0;

@@ -609,3 +609,79 @@ void explain_dma(int err, uint32_t mode, uint32_t backing, struct errmsg *m)
 	}
 	errmsg_default(m, err, NULL);
 }
+
+/* ---- BENCH ---- */
+
+/* Bytes one batch of every thread keeps live at once. */
+static uint64_t bench_live(const struct bench_req *b)
+{
+	uint64_t n = (uint64_t)(b->pattern == KMEMLAB_BENCH_BATCH ? b->batch : 1) *
+		     b->threads;
+
+	return n && b->size > UINT64_MAX / n ? UINT64_MAX : n * b->size;
+}
+
+/* The bench's own refusals; false when the errno is about the allocation. */
+static bool bench_own(int err, const struct bench_req *b,
+		      const struct kmemlab_info *info, struct errmsg *m)
+{
+	uint64_t samples = (uint64_t)b->iterations * b->threads;
+	char hint[64];
+
+	if (err == EINVAL && !b->iterations)
+		errmsg_set(m, "give --iterations 1 or more",
+			   "--iterations 0: a bench times at least one allocation");
+	else if (err == EINVAL && !b->threads)
+		errmsg_set(m, "give --threads 1 or more",
+			   "--threads 0: a bench runs at least one thread");
+	else if (err == EINVAL && b->pattern == KMEMLAB_BENCH_BATCH && b->batch < 2)
+		errmsg_set(m, "use --pattern batch:N with N of 2 or more, or pair",
+			   "a batch of %u is no batch: it takes 2 objects or more",
+			   b->batch);
+	else if (err == EINVAL && b->api && (b->api->n.caps & (API_DEVM | API_DMA_MASK)))
+		errmsg_set(m, "bench any other API: kmalloc, vmalloc, alloc_pages, ...",
+			   "bench does not run %s: %s memory is not freed in a tight loop",
+			   b->api->n.name,
+			   (b->api->n.caps & API_DEVM) ? "device-managed" : "coherent DMA");
+	else if (err == E2BIG && b->cpus > 0 && b->threads > (uint64_t)b->cpus) {
+		snprintf(hint, sizeof(hint), "use --threads %ld or fewer", b->cpus);
+		errmsg_set(m, hint, "--threads %u: only %ld CPU%s online, one thread "
+			   "is pinned on each", b->threads, b->cpus,
+			   b->cpus == 1 ? " is" : "s are");
+	} else if (err == E2BIG && b->max_samples && samples > b->max_samples)
+		errmsg_set(m, "use fewer --iterations, or load the module with a "
+			   "larger bench_max_samples",
+			   "%u iterations × %u thread%s = %llu samples, above the "
+			   "module's bench_max_samples (%llu)", b->iterations,
+			   b->threads, b->threads == 1 ? "" : "s",
+			   (unsigned long long)samples,
+			   (unsigned long long)b->max_samples);
+	else if (err == ENOSPC && info &&
+		 bench_live(b) > info->max_bytes - info->all_live.bytes)
+		errmsg_set(m, "use a smaller batch or fewer --threads, free "
+			   "allocations, or raise max_bytes",
+			   "%s in flight at once (batch × threads × size) would pass "
+			   "the quota: %s live of max_bytes %s", SZ(bench_live(b)),
+			   SZ(info->all_live.bytes), SZ(info->max_bytes));
+	else if (err == EINTR)
+		errmsg_set(m, NULL, "interrupted by a signal; the driver freed "
+			   "everything the bench had allocated");
+	else if (err == ENOTTY)
+		errmsg_set(m, "load a newer kmemlab.ko; compare 'kmemlab --version'",
+			   "this module has no BENCH: it predates the benchmark");
+	else
+		return false;
+	return true;
+}
+
+void explain_bench(int err, const struct bench_req *b,
+		   const struct kmemlab_info *info, struct errmsg *m)
+{
+	struct alloc_req req = {
+		.api = b->api, .context = b->context, .size = b->size,
+		.gfp = b->gfp, .name = "bench",
+	};
+
+	if (!bench_own(err, b, info, m))
+		explain_alloc(err, &req, info, m);
+}

@@ -31,6 +31,27 @@ struct alloc_req {
 void explain_alloc(int err, const struct alloc_req *req,
 		   const struct kmemlab_info *info, struct errmsg *m);
 
+/* What was asked of BENCH, and the limits the CLI could read. */
+struct bench_req {
+	const struct api_row *api;	/* NULL when unknown */
+	uint32_t context;		/* enum kmemlab_context */
+	uint32_t pattern;		/* enum kmemlab_bench_pattern */
+	uint32_t batch;
+	uint32_t threads;
+	uint32_t iterations;		/* per thread */
+	uint64_t size;
+	uint64_t gfp;
+	uint64_t max_samples;		/* module parameter bench_max_samples; 0: unknown */
+	long cpus;			/* online CPUs; 0: unknown */
+};
+
+/*
+ * Explain errno @err of BENCH: its own limits first (iterations, threads,
+ * batch, the APIs it runs), then as explain_alloc() for the allocation.
+ */
+void explain_bench(int err, const struct bench_req *req,
+		   const struct kmemlab_info *info, struct errmsg *m);
+
 /*
  * Explain errno @err of DMA_MAP in mode @mode (enum kmemlab_dma_mode) on
  * memory of @backing (enum kmemlab_backing; 0 when unknown).

@@ -81,6 +81,16 @@ int kml_dma_map(int fd, struct kmemlab_dma *req)
 	return xioctl(fd, KMEMLAB_IOC_DMA_MAP, req);
 }
 
+int kml_bench(int fd, struct kmemlab_bench *req)
+{
+	return xioctl(fd, KMEMLAB_IOC_BENCH, req);
+}
+
+int kml_nop(int fd)
+{
+	return ioctl(fd, KMEMLAB_IOC_NOP) < 0 ? -errno : 0;
+}
+
 /* Ask for up to @capacity reports into @buf (NULL when 0). */
 static int list_once(int fd, struct kmemlab_report *buf, uint32_t capacity,
 		     struct kmemlab_list *l)

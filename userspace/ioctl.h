@@ -23,6 +23,9 @@ int kml_fill(int fd, struct kmemlab_fill *req);
 int kml_verify(int fd, struct kmemlab_fill *req);
 int kml_read(int fd, struct kmemlab_read *req);
 int kml_dma_map(int fd, struct kmemlab_dma *req);
+int kml_bench(int fd, struct kmemlab_bench *req);
+/* The null command: the cost of the ioctl path alone. */
+int kml_nop(int fd);
 /* Every live report of the device, in a malloc()ed array (NULL when none). */
 int kml_list(int fd, struct kmemlab_report **reports, size_t *count);
 

@@ -256,6 +256,16 @@ const struct name_table *const name_tables[] = {
 	&seen_names, &region_names, &dma_mode_names, &dma_dir_names, NULL,
 };
 
+/* ---- bench patterns ---- */
+
+static const struct name_row bench_pattern_rows[] = {
+	{ "pair", NULL, KMEMLAB_BENCH_PAIR, 0,
+	  "alloc, free, alloc, free: the per-CPU fast path" },
+	{ "batch", NULL, KMEMLAB_BENCH_BATCH, 0,
+	  "N allocs, then N frees: the allocator refills and drains" },
+};
+const struct name_table bench_pattern_names = TABLE("pattern", bench_pattern_rows, false, NULL);
+
 /* ---- generic lookups ---- */
 
 const struct name_row *name_at(const struct name_table *t, size_t i)

@@ -88,6 +88,7 @@ extern const struct name_table seen_names;
 extern const struct name_table region_names;
 extern const struct name_table dma_mode_names;
 extern const struct name_table dma_dir_names;
+extern const struct name_table bench_pattern_names;
 /* Every table above, NULL-terminated. */
 extern const struct name_table *const name_tables[];
 extern const struct removed_gfp removed_gfps[];

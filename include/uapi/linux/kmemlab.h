@@ -615,6 +615,9 @@ struct kmemlab_bench_stats {
 /**
  * struct kmemlab_bench - time an allocator in the kernel, alloc and free apart
  * @api: (in) enum kmemlab_api; not the devm APIs nor dma_alloc_coherent.
+ *	%KMEMLAB_API_KMEM_CACHE benches a private cache of @size-byte objects
+ *	created for the run and destroyed after it; the kcalloc API allocates
+ *	one element of @size bytes; krealloc reallocates from NULL.
  * @context: (in) enum kmemlab_context the timed calls run in.
  * @size: (in) bytes per allocation (page APIs: the order that covers it).
  * @gfp: (in) KMEMLAB_GFP_* bits, as for %KMEMLAB_IOC_ALLOC.
@@ -622,41 +625,56 @@ struct kmemlab_bench_stats {
  *	@threads at most the module parameter bench_max_samples.
  * @warmup: (in) untimed alloc/free pairs per thread before timing starts.
  * @pattern: (in) enum kmemlab_bench_pattern.
- * @batch: (in) objects per batch for %KMEMLAB_BENCH_BATCH, >= 2; zero for
- *	%KMEMLAB_BENCH_PAIR.
- * @threads: (in) kthreads, one pinned on each of the first @threads online
+ * @batch: (in) objects per batch for %KMEMLAB_BENCH_BATCH, 2 to
+ *	@iterations; zero for %KMEMLAB_BENCH_PAIR.
+ * @threads: (in) kthreads, one bound to each of the first @threads online
  *	CPUs and started together; 1 to the number of online CPUs.
  * @flags: (in) KMEMLAB_BENCH_* bits.
  * @alloc_samples: (in) user pointer to an array of @samples_len __u64 that
- *	receives every allocation time, thread after thread; 0 for none.
+ *	receives every allocation time, thread after thread, in the order
+ *	they were made; 0 for none.
  * @free_samples: (in) likewise for the frees; 0 for none.
- * @samples_len: (in) entries in each array.
+ * @samples_len: (in) entries in each array; 0 when both pointers are 0.
  * @reserved: (in) zero.
  * @alloc: (out) allocation times.
  * @free: (out) free times.
  * @overhead: (out) the timer's own cost: median of an empty timed section.
- * @elapsed_ns: (out) wall time of the timed phase.
- * @ops_per_sec: (out) allocations per second over all threads, frees and
- *	timer included.
+ * @elapsed_ns: (out) wall time of the timed phase, from the start line to
+ *	the last thread's end, in ns whatever the flags.
+ * @ops_per_sec: (out) allocations attempted per second over all threads,
+ *	frees and timer included.
  * @failures: (out) allocations that returned NULL (not timed).
  * @samples_out: (out) entries written to each sample array.
  * @result: (out) KMEMLAB_BENCH_TIME_CAPPED, KMEMLAB_BENCH_SAMPLES_CUT.
  * @cpus: (out) online CPUs, the most @threads can be.
  * @out_reserved: (out) zero.
  *
+ * The timed loop runs in @context a bounded chunk at a time (at most 256
+ * operations or 1 ms per spinlock section, tasklet or irq_work); between
+ * chunks each thread returns to its own process context, yields the CPU
+ * and checks the time limit and for a signal to the caller. The module
+ * parameter bench_max_ms (default 10000) bounds a bench's run, warm-up
+ * included: past it no thread starts another allocation, the objects held
+ * are freed and timed, and %KMEMLAB_BENCH_TIME_CAPPED reports the cut, with
+ * @alloc.count below @iterations times @threads.
+ *
  * Every object allocated is freed before the ioctl returns, on error and on
- * a signal too. Nothing is charged to the quota's live counters beyond the
- * objects in flight, which are bounded by @batch times @threads.
+ * a signal too. The objects in flight, @batch (1 for %KMEMLAB_BENCH_PAIR)
+ * times @threads, are charged to the quota and the live counters for the
+ * whole run, and only they.
  *
  * Returns 0, or:
  *  -EINVAL  unknown @api, @context, @pattern or flag; an API bench does not
- *           run (devm, dma_alloc_coherent); a sleeping API or gfp base type
- *           outside %KMEMLAB_CTX_PROCESS; @iterations or @threads 0; @batch
- *           wrong for @pattern; @reserved not zero.
+ *           run (devm, dma_alloc_coherent); @size or @gfp as for
+ *           %KMEMLAB_IOC_ALLOC, a sleeping API or gfp base type outside
+ *           %KMEMLAB_CTX_PROCESS included; @iterations or @threads 0;
+ *           @batch wrong for @pattern or above @iterations; @samples_len
+ *           without a sample array; @reserved not zero.
  *  -E2BIG   @size as for %KMEMLAB_IOC_ALLOC; @iterations times @threads
  *           above bench_max_samples; @threads above the online CPUs.
  *  -ENOSPC  @batch times @threads times @size above the max_bytes quota.
- *  -ENOMEM  no memory for the sample buffer.
+ *  -ENOMEM  no memory for the sample buffer, or for the private cache.
+ *  -EFAULT  a sample array is not writable.
  *  -EINTR   a signal arrived; nothing is left allocated.
  */
 struct kmemlab_bench {

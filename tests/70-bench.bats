@@ -1,0 +1,249 @@
+#!/usr/bin/env bats
+# kmemlab bench: the CLI over KMEMLAB_IOC_BENCH and KMEMLAB_IOC_NOP. Times
+# are never asserted (they mean little under emulation); what is asserted is
+# that every run reports what it was asked, that the statistics are ordered,
+# that the outputs parse, and that refusals and signals leave nothing behind.
+
+load helpers
+
+# Few iterations: each costs tens of microseconds under TCG.
+QUICK=(--iterations 50 --warmup 5)
+
+# One JSON field of every row of the "bench" table, one per line.
+bench_field() {
+	jq -r ".bench[].\"$1\"" "$BATS_TEST_TMPDIR/out.json"
+}
+
+@test "a bench of each standard API reports count == iterations and ordered statistics" {
+	run -0 kmemlab bench --api kmalloc,kzalloc,vmalloc,kvmalloc,alloc_pages,kmem_cache \
+		--size 4k --iterations 40 --warmup 4 -J
+	echo "$output" >"$BATS_TEST_TMPDIR/out.json"
+	run -0 jq -r '.bench | length' "$BATS_TEST_TMPDIR/out.json"
+	assert_output 6
+	run -0 jq -r '.bench[] | "\(.api) \(.count) \(.failures)"' "$BATS_TEST_TMPDIR/out.json"
+	assert_output "kmalloc 40 0
+kzalloc 40 0
+vmalloc 40 0
+kvmalloc 40 0
+alloc_pages 40 0
+kmem_cache 40 0"
+	# min <= median <= p90 <= p99 <= max, for allocations and for frees
+	run -0 jq -r '.bench[] | select(
+		(."alloc-min" <= ."alloc-median") and (."alloc-median" <= ."alloc-p90") and
+		(."alloc-p90" <= ."alloc-p99") and (."alloc-p99" <= ."alloc-max") and
+		(."free-min" <= ."free-median") and (."free-median" <= ."free-p99") and
+		(."free-p99" <= ."free-max") and (."alloc-max" > 0) | not) | .api' \
+		"$BATS_TEST_TMPDIR/out.json"
+	assert_output ""
+}
+
+@test "the JSON parses and names the kernel release and the machine" {
+	run -0 kmemlab bench --size 64,4k "${QUICK[@]}" -J
+	echo "$output" >"$BATS_TEST_TMPDIR/out.json"
+	run -0 python3 -m json.tool "$BATS_TEST_TMPDIR/out.json"
+	run -0 jq -r '.machine[0].release' "$BATS_TEST_TMPDIR/out.json"
+	assert_output "$(uname -r)"
+	run -0 jq -r '.machine[0].accelerator' "$BATS_TEST_TMPDIR/out.json"
+	refute_output ""
+	run -0 bench_field size
+	assert_output "64
+4096"
+}
+
+@test "the CSV parses with one header, one row per run and the same columns in each" {
+	run -0 kmemlab bench --api kmalloc,vmalloc --size 64,1k,4k "${QUICK[@]}" --csv
+	echo "$output" >"$BATS_TEST_TMPDIR/out.csv"
+	run -0 python3 -c '
+import csv, sys
+rows = list(csv.reader(open(sys.argv[1])))
+head, body = rows[0], rows[1:]
+assert head[:3] == ["API", "SIZE", "CONTEXT"], head
+assert len(body) == 6, len(body)
+assert all(len(r) == len(head) for r in body), [len(r) for r in body]
+assert all(int(r[head.index("COUNT")]) == 50 for r in body)
+print(len(head), len(body))' "$BATS_TEST_TMPDIR/out.csv"
+	assert_output --regexp '^[0-9]+ 6$'
+}
+
+@test "-o picks the columns, in bytes and ns with -b" {
+	run -0 kmemlab bench --size 64 "${QUICK[@]}" -o API,SIZE,COUNT -n -r -b
+	assert_output "kmalloc 64 50"
+}
+
+@test "a size range steps by two, or by the factor after the colon, and ends where it says" {
+	run -0 kmemlab bench --size 8..64 --iterations 2 --warmup 0 -o SIZE -n -r -b
+	assert_output "8
+16
+32
+64"
+	run -0 kmemlab bench --size 8..4M:4 --iterations 2 --warmup 0 -o SIZE -n -r -b
+	assert_equal "$(echo "$output" | tr '\n' ' ')" "8 32 128 512 2048 8192 32768 131072 524288 2097152 4194304 "
+}
+
+@test "a sweep of two APIs prints the ratio to kmalloc at each size" {
+	run -0 kmemlab bench --api kmalloc,vmalloc --size 4k,64k "${QUICK[@]}" -J
+	echo "$output" >"$BATS_TEST_TMPDIR/out.json"
+	run -0 jq -r '.ratios[] | "\(.compare) \(.size) \(.median > 0)"' "$BATS_TEST_TMPDIR/out.json"
+	assert_output "vmalloc/kmalloc 4096 true
+vmalloc/kmalloc 65536 true"
+	# the ratio is the quotient of the two medians (to three digits)
+	run -0 jq -r '(.bench[] | select(.api == "vmalloc" and .size == 4096) | ."alloc-median") as $v |
+		(.bench[] | select(.api == "kmalloc" and .size == 4096) | ."alloc-median") as $k |
+		(.ratios[0].median - $v / $k) | fabs < ($v / $k / 100)' "$BATS_TEST_TMPDIR/out.json"
+	assert_output true
+}
+
+@test "batch against pair and atomic against process are compared when both ran" {
+	run -0 kmemlab bench --size 64 --pattern pair,batch:16 --context process,atomic "${QUICK[@]}" -J
+	echo "$output" >"$BATS_TEST_TMPDIR/out.json"
+	run -0 jq -r '.bench[] | "\(.context) \(.pattern) \(.gfp) \(.count)"' "$BATS_TEST_TMPDIR/out.json"
+	assert_output "process pair GFP_KERNEL 50
+process batch:16 GFP_KERNEL 50
+atomic pair GFP_ATOMIC 50
+atomic batch:16 GFP_ATOMIC 50"
+	run -0 jq -r '.ratios[] | "\(.compare) \(.context) \(.pattern)"' "$BATS_TEST_TMPDIR/out.json"
+	assert_output "batch:16/pair process batch:16
+batch:16/pair atomic batch:16
+atomic/process atomic pair
+atomic/process atomic batch:16"
+}
+
+@test "--plot writes a PNG and an SVG" {
+	run -0 kmemlab bench --api kmalloc,vmalloc --size 64,4k "${QUICK[@]}" \
+		--plot "$BATS_TEST_TMPDIR/b.png" --plot "$BATS_TEST_TMPDIR/b.svg"
+	[[ -s $BATS_TEST_TMPDIR/b.png ]]
+	run -0 od -An -tx1 -N8 "$BATS_TEST_TMPDIR/b.png"
+	assert_equal "$(echo $output)" "89 50 4e 47 0d 0a 1a 0a"
+	run -0 grep -c "<svg" "$BATS_TEST_TMPDIR/b.svg"
+	run -0 grep -c "vmalloc" "$BATS_TEST_TMPDIR/b.svg"
+}
+
+@test "--write keeps the same results as JSON and CSV" {
+	run -0 kmemlab bench --size 64,128 "${QUICK[@]}" -o API -n \
+		--write "$BATS_TEST_TMPDIR/w.json" --write "$BATS_TEST_TMPDIR/w.csv"
+	assert_output "kmalloc
+kmalloc"
+	run -0 jq -r '.bench | length' "$BATS_TEST_TMPDIR/w.json"
+	assert_output 2
+	run -0 wc -l <"$BATS_TEST_TMPDIR/w.csv"
+	assert_output 3
+}
+
+@test "--syscall reports a null ioctl and an ALLOC+FREE pair, and their ratio" {
+	local before
+	before=$(live_allocs)
+	run -0 kmemlab bench --syscall --iterations 200 --warmup 10 -J
+	echo "$output" >"$BATS_TEST_TMPDIR/out.json"
+	run -0 jq -r '.syscall[] | "\(.operation) \(.count) \(.median > 0)"' "$BATS_TEST_TMPDIR/out.json"
+	assert_output "ioctl(NOP) 200 true
+ioctl(ALLOC)+ioctl(FREE) 200 true"
+	run -0 jq -r '.ratios[0] | "\(.compare) \(.median > 1)"' "$BATS_TEST_TMPDIR/out.json"
+	assert_output "alloc+free/nop true"
+	assert_equal "$(live_allocs)" "$before"
+}
+
+@test "0 iterations is EINVAL, explained" {
+	run -1 kmemlab bench --iterations 0
+	assert_output --partial "kmemlab: bench: EINVAL: --iterations 0"
+	assert_output --partial "hint:"
+}
+
+@test "more samples than bench_max_samples is E2BIG, explained" {
+	run -1 kmemlab bench --iterations 4000000
+	assert_output --partial "E2BIG"
+	assert_output --partial "bench_max_samples"
+}
+
+@test "more threads than CPUs is E2BIG, explained" {
+	run -1 kmemlab bench --threads "$(($(nproc) + 1))" "${QUICK[@]}"
+	assert_output --partial "E2BIG"
+	assert_output --partial "CPUs are online"
+	assert_output --partial "hint: use --threads $(nproc) or fewer"
+}
+
+@test "a sleeping API in atomic context is EINVAL, explained" {
+	run -1 kmemlab bench --api vmalloc --context atomic "${QUICK[@]}"
+	assert_output --partial "EINVAL: vmalloc may sleep"
+	assert_output --partial "hint: use --context process"
+}
+
+@test "kmalloc above KMALLOC_MAX_SIZE is E2BIG, explained" {
+	run -1 kmemlab bench --api kmalloc --size 8M "${QUICK[@]}"
+	assert_output --partial "E2BIG"
+	assert_output --partial "KMALLOC_MAX_SIZE"
+}
+
+@test "a devm API is EINVAL: bench does not run it" {
+	run -1 kmemlab bench --api devm_kzalloc "${QUICK[@]}"
+	assert_output --partial "EINVAL: bench does not run devm_kzalloc"
+}
+
+@test "unknown names and malformed sizes are usage errors" {
+	run -2 kmemlab bench --api kmallok
+	assert_output --partial "unknown API 'kmallok'"
+	run -2 kmemlab bench --size 4Q
+	assert_output --partial "--size '4Q'"
+	run -2 kmemlab bench --size 4M..8
+	assert_output --partial "backwards"
+	run -2 kmemlab bench --pattern zigzag
+	assert_output --partial "unknown pattern"
+	run -2 kmemlab bench --plot out.gif
+	assert_output --partial ".png"
+}
+
+@test "one refused run in a sweep is explained and the others still report" {
+	run -1 --separate-stderr kmemlab bench --api kmalloc,vmalloc --context atomic \
+		"${QUICK[@]}" -o API,CONTEXT -n
+	assert_output "kmalloc atomic"
+	[[ $stderr == *"vmalloc 64 B atomic pair: vmalloc may sleep"* ]]
+}
+
+# Starts a long bench in the background; its pid in $pid.
+start_long_bench() {
+	kmemlab bench --api vmalloc --size 1M --iterations 100000 --warmup 0 \
+		>"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/err" &
+	pid=$!
+	# until it is in the kernel with objects in flight
+	local i
+	for ((i = 0; i < 100; i++)); do
+		[[ $(live_allocs) -gt 0 ]] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+@test "SIGINT stops a bench promptly and nothing stays allocated" {
+	local pid status=0 t0
+	start_long_bench
+	t0=$SECONDS
+	kill -INT "$pid"
+	wait "$pid" || status=$?
+	assert_equal "$status" 130
+	[[ $((SECONDS - t0)) -lt 10 ]]
+	run -0 cat "$BATS_TEST_TMPDIR/err"
+	assert_output --partial "interrupted by SIGINT"
+	assert_equal "$(live_allocs)" 0
+	assert_equal "$(live_bytes)" 0
+}
+
+@test "SIGTERM stops a bench promptly and nothing stays allocated" {
+	local pid status=0 t0
+	start_long_bench
+	t0=$SECONDS
+	kill -TERM "$pid"
+	wait "$pid" || status=$?
+	assert_equal "$status" 143
+	[[ $((SECONDS - t0)) -lt 10 ]]
+	assert_equal "$(live_allocs)" 0
+}
+
+@test "progress goes to stderr on a terminal, and nowhere otherwise" {
+	if ! command -v script >/dev/null; then
+		skip "script(1) is not installed: no way to give the CLI a terminal"
+	fi
+	run -0 --separate-stderr kmemlab bench --size 64,128 --iterations 5 --warmup 0
+	[[ $stderr != *"bench [1/2]"* ]]
+	run -0 script -qec "kmemlab bench --size 64,128 --iterations 5 --warmup 0 >/dev/null" /dev/null
+	assert_output --partial "bench [1/2] kmalloc 64 B process pair"
+	assert_output --partial "bench [2/2]"
+}
