@@ -293,7 +293,7 @@ cli_abi() {
 		-DKMEMLAB_VERSION="\"$(cat "$REPO/VERSION")\"" -DKMEMLAB_CLI_ABI=99 \
 		-c -o "$tmp/main.o" "$REPO/userspace/main.c"
 	# shellcheck disable=SC2046
-	cc -o "$tmp/kmemlab" "$tmp/main.o" "${objs[@]}" $(pkg-config --libs libkmod smartcols)
+	cc -o "$tmp/kmemlab" "$tmp/main.o" "${objs[@]}" $(pkg-config --libs libkmod smartcols) -lm
 	run -0 "$tmp/kmemlab" --version
 	assert_line --index 0 --partial "(ABI 99)"
 	assert_line --index 1 --partial "(ABI $(cli_abi))"
