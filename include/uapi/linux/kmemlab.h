@@ -284,6 +284,10 @@ struct kmemlab_range {
  * @zone_range: span of each populated zone, indexed by enum kmemlab_zone.
  * @release: the running kernel's release (utsname), NUL-terminated.
  * @dma_mask: the platform device's DMA mask (module parameter dma_bits).
+ * @max_allocs: quota: the most allocations live at once, over all devices.
+ * @dma_max_bytes: quota: the most bytes of %KMEMLAB_GFP_DMA memory live at
+ *	once, over all devices.
+ * @dma_live_bytes: bytes of %KMEMLAB_GFP_DMA memory live now.
  * @reserved: zero.
  */
 struct kmemlab_info {
@@ -307,7 +311,10 @@ struct kmemlab_info {
 	struct kmemlab_range zone_range[KMEMLAB_ZONE_COUNT];
 	char release[KMEMLAB_RELEASE_LEN];
 	__u64 dma_mask;
-	__u64 reserved[7];
+	__u64 max_allocs;
+	__u64 dma_max_bytes;
+	__u64 dma_live_bytes;
+	__u64 reserved[4];
 };
 
 /* struct kmemlab_alloc.flags */
