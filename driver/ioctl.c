@@ -397,28 +397,40 @@ static struct kmemlab_buf *kmemlab_range(struct kmemlab_dev *kd, u32 handle,
 	return buf;
 }
 
+/*
+ * Fill or check [offset, offset + length) a megabyte at a time, yielding in
+ * between: with the quota raised, an allocation can be gigabytes, and one
+ * pass over it must not hold the CPU long enough for a soft lockup.
+ */
+#define KMEMLAB_FILL_CHUNK	SZ_1M
+
 static int kmemlab_fill_locked(struct kmemlab_dev *kd, struct kmemlab_fill *req,
 			       bool verify)
 {
 	struct kmemlab_buf *buf;
+	u64 done, n, i;
 	const u8 *p;
-	u64 i;
 
 	buf = kmemlab_range(kd, req->handle, req->offset, &req->length);
 	if (IS_ERR(buf))
 		return PTR_ERR(buf);
 	p = (u8 *)buf->ptr + req->offset;
-	if (!verify) {
-		memset(buf->ptr + req->offset, req->pattern, req->length);
-		return 0;
-	}
 	req->mismatches = 0;
 	req->first_mismatch = buf->report.size;
-	for (i = 0; i < req->length; i++) {
-		if (p[i] == req->pattern)
+	for (done = 0; done < req->length; done += n) {
+		n = min_t(u64, KMEMLAB_FILL_CHUNK, req->length - done);
+		if (done)
+			cond_resched();
+		if (!verify) {
+			memset(buf->ptr + req->offset + done, req->pattern, n);
 			continue;
-		if (!req->mismatches++)
-			req->first_mismatch = req->offset + i;
+		}
+		for (i = done; i < done + n; i++) {
+			if (p[i] == req->pattern)
+				continue;
+			if (!req->mismatches++)
+				req->first_mismatch = req->offset + i;
+		}
 	}
 	return 0;
 }
