@@ -143,11 +143,17 @@ ALLOC=(alloc api=1 context=1 size=64 gfp=1)
 	assert_output "EINVAL"
 }
 
-@test "a bad argument pointer is EFAULT" {
-	run -0 abi-probe alloc ptr=bad
-	assert_output "EFAULT"
-	run -0 abi-probe info ptr=bad
-	assert_output "EFAULT"
+@test "a bad argument pointer is EFAULT, on every command" {
+	local cmd
+	for cmd in info alloc free query list realloc fill verify read dma; do
+		run -0 abi-probe "$cmd" ptr=bad
+		[[ $output == EFAULT ]] || fail "$cmd with a bad pointer: $output"
+	done
+}
+
+@test "INFO copies out no stale bytes: its reserved words are zero" {
+	run -0 abi-probe info reserved=0xffffffffffffffff '?reserved'
+	assert_output "OK reserved=0"
 }
 
 @test "a bad records pointer in LIST is EFAULT, and LIST without room reports needed" {
