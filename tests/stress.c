@@ -4,7 +4,7 @@
  * is unbound and rebound under them and sysfs counters are read throughout.
  *
  *   stress [--procs N] [--ops N] [--unbinds N] [--seed N] [--device N]
- *          [--budget BYTES]
+ *          [--budget BYTES] [--stall N]
  *
  * Each of --procs workers runs --ops random operations (alloc with a random
  * API, size, valid gfp flags and context; free, query, list, fill + verify,
@@ -901,7 +901,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 "usage: stress [--procs N] [--ops N] [--unbinds N] [--seed N] [--device N]\n"
-"              [--budget BYTES]\n"
+"              [--budget BYTES] [--stall N]\n"
 "\n"
 "Random allocations through /dev/kmemlabN from N processes while the device\n"
 "is unbound and rebound and its sysfs counters are read; every result is\n"
@@ -914,6 +914,7 @@ static void usage(FILE *f)
 "  --seed N      random seed (default 1)\n"
 "  --device N    /dev/kmemlabN and platform device kmemlab.N (default 0)\n"
 "  --budget B    bytes each worker may hold live (default 10485760)\n"
+"  --stall N     give up when nothing moved for N seconds (default 120)\n"
 "\n"
 "Exit status: 0 every result as expected, 1 something unexpected, 2 usage.\n",
 		MAX_PROCS);
@@ -928,6 +929,7 @@ int main(int argc, char **argv)
 		{ "seed", required_argument, NULL, 's' },
 		{ "device", required_argument, NULL, 'd' },
 		{ "budget", required_argument, NULL, 'b' },
+		{ "stall", required_argument, NULL, 'w' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -937,7 +939,9 @@ int main(int argc, char **argv)
 	uint64_t allocs = 1, bytes = 1, dev_allocs = 1, sum, unexp;
 	pid_t pids[MAX_PROCS + 2];
 	struct job jobs[MAX_PROCS + 1];
-	double t0, wall;
+	double t0, wall, quiet;
+	uint64_t last;
+	unsigned int stall = 120;
 	int c, status, failed = 0;
 	char *end, path[160];
 
@@ -959,11 +963,13 @@ int main(int argc, char **argv)
 		case 's': seed = v; break;
 		case 'd': device_id = v; break;
 		case 'b': budget = v; break;
+		case 'w': stall = v; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
 	}
-	if (optind != argc || !procs || procs > MAX_PROCS || device_id > 63) {
+	if (optind != argc || !procs || procs > MAX_PROCS || device_id > 63 ||
+	    !stall) {
 		usage(stderr);
 		return 2;
 	}
@@ -994,14 +1000,35 @@ int main(int argc, char **argv)
 					    .budget = budget };
 		pids[i + 2] = spawn(run_worker, &jobs[i + 1]);
 	}
-	for (i = 1; i < procs + 2; i++) {
-		if (waitpid(pids[i], &status, 0) < 0 || !WIFEXITED(status) ||
-		    WEXITSTATUS(status)) {
+	/* A watchdog: nothing moving for --stall seconds is a hang. */
+	for (i = 1, quiet = now(), last = 0; i < procs + 2;) {
+		pid_t pid = waitpid(pids[i], &status, WNOHANG);
+		uint64_t moved = atomic_load(&sh->ioctls) + atomic_load(&sh->unbinds);
+
+		if (moved != last) {
+			last = moved;
+			quiet = now();
+		}
+		if (pid == 0 && now() - quiet > stall) {
+			fprintf(stderr, "stress: no progress for %u s: %" PRIu64
+				" operations done, %" PRIu64 " unbind cycles; giving up\n",
+				stall, (uint64_t)atomic_load(&sh->ops_done),
+				(uint64_t)atomic_load(&sh->unbinds));
+			for (i = 0; i < procs + 2; i++)
+				kill(pids[i], SIGKILL);
+			return 1;
+		}
+		if (pid == 0) {
+			usleep(100000);
+			continue;
+		}
+		if (pid < 0 || !WIFEXITED(status) || WEXITSTATUS(status)) {
 			fprintf(stderr, "stress: %s %u did not finish cleanly (status %#x)\n",
 				i == 1 ? "unbinder" : "worker", i < 2 ? 0 : i - 2,
 				status);
 			failed = 1;
 		}
+		i++;
 	}
 	atomic_store(&sh->stop, 1);
 	waitpid(pids[0], &status, 0);
