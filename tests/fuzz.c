@@ -718,16 +718,16 @@ static void one(void)
 }
 
 /* Unbind; a few ioctls on the dead file; bind; a few more; reopen. */
-static void unbind_cycle(void)
+static void unbind_cycle(uint64_t limit)
 {
 	unsigned int k;
 
 	sysfs_must("unbind");
 	unbound();
-	for (k = rnd_below(8); k; k--)
+	for (k = rnd_below(8); k && atomic_load(&sh->ioctls) < limit; k--)
 		one();
 	sysfs_must("bind");
-	for (k = rnd_below(8); k; k--)
+	for (k = rnd_below(8); k && atomic_load(&sh->ioctls) < limit; k--)
 		one();
 	close(F.fd);
 	F.fd = open_dev();
@@ -768,12 +768,14 @@ static int fuzzer(uint64_t seed, uint64_t count, double seconds,
 	rng_state = seed * 0x9E3779B97F4A7C15ULL + 1;
 	map_memory();
 	F.fd = open_dev();
-	for (n = 0; n < count; n++) {
+	/* Exactly @count ioctls, those around the unbinds included. */
+	for (n = 0; atomic_load(&sh->ioctls) < count; n++) {
 		if ((n & 255) == 0 && seconds > 0 && now() - t0 >= seconds)
 			break;
 		if (unbind_every && n && n % unbind_every == 0)
-			unbind_cycle();
-		one();
+			unbind_cycle(count);
+		if (atomic_load(&sh->ioctls) < count)
+			one();
 	}
 	sh->elapsed = now() - t0;
 	if (ioctl(F.fd, KMEMLAB_IOC_FREE, &all)) {
