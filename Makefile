@@ -3,6 +3,7 @@
 #   make            build kmemlab.ko (W=1) and the kmemlab CLI
 #   make demo       boot a VM and take the tour
 #   make check      run the whole Bats suite in a VM (TAP, then "N passed, N failed")
+#   make fuzz       a million random ioctls at the driver in a VM, with its figures
 #   make lint       W=1 + sparse, checkpatch --strict, CLI with -fanalyzer
 #   make clean
 #
@@ -13,7 +14,7 @@
 KVER ?= 6.1
 SETUP := scripts/setup
 
-.PHONY: all setup module cli tools check demo lint clean
+.PHONY: all setup module cli tools check demo fuzz lint clean
 
 all: module cli tools
 
@@ -37,6 +38,18 @@ tests/%: tests/%.c include/uapi/linux/kmemlab.h
 
 check: all
 	@tests/check --kver $(KVER)
+
+# FUZZ_ARGS for another seed, count or time bound (see tests/fuzz --help).
+FUZZ_ARGS ?= --seed 1 --count 1000000
+FUZZ_OUT := build/fuzz/$(KVER)
+FUZZ_SPLAT := WARNING:|BUG[: ]|Oops|general protection fault|scheduling while atomic|Call Trace:|UBSAN:
+
+fuzz: all
+	@tests/vm/run --kver $(KVER) --mem 2G --timeout 3600 --out $(FUZZ_OUT) -- \
+		bash -c 'userspace/kmemlab load >/dev/null && tests/fuzz $(FUZZ_ARGS) -v && rmmod kmemlab && echo "fuzz: module unloaded"'
+	@if grep -nE '$(FUZZ_SPLAT)' $(FUZZ_OUT)/dmesg.txt; then \
+		echo "fuzz: the guest kernel log shows the above ($(FUZZ_OUT)/dmesg.txt)"; exit 1; \
+	else echo "fuzz: guest kernel log clean"; fi
 
 demo: all
 	@tests/vm/run --kver $(KVER) --mem 6G --udev -- tests/demo
