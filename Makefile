@@ -4,6 +4,7 @@
 #   make module       the module alone, into build/<release>/kmemlab.ko
 #   make check        run the whole Bats suite in a VM (TAP, then "N passed, N failed")
 #   make demo         boot a VM and take the tour
+#   make fuzz         a million random ioctls at the driver in a VM, with its figures
 #   make lint         W=1 + sparse, checkpatch --strict, CLI with -fanalyzer
 #   make bench        boot a VM and run the standard benchmark into build/bench
 #                     (RESULTS=dir, inside the repository, to put it elsewhere)
@@ -50,7 +51,7 @@ DEPMOD ?= depmod
 MANPAGE := userspace/kmemlab.1
 COMPLETION := userspace/kmemlab.bash-completion
 
-.PHONY: all setup module cli tools check demo bench lint clean \
+.PHONY: all setup module cli tools check demo bench fuzz lint clean \
 	install uninstall dkms-source
 
 all: module cli tools
@@ -65,7 +66,7 @@ cli: setup
 	@$(MAKE) -C userspace
 
 # Test tools that run in the VM beside the CLI.
-TOOLS := tests/abi-probe
+TOOLS := tests/abi-probe tests/stress tests/fuzz
 TOOL_CFLAGS := -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror -Iinclude/uapi
 
 tools: $(TOOLS)
@@ -75,6 +76,18 @@ tests/%: tests/%.c include/uapi/linux/kmemlab.h
 
 check: all
 	@tests/check --kver $(KVER)
+
+# FUZZ_ARGS for another seed, count or time bound (see tests/fuzz --help).
+FUZZ_ARGS ?= --seed 1 --count 1000000
+FUZZ_OUT := build/fuzz/$(KVER)
+FUZZ_SPLAT := WARNING:|BUG[: ]|Oops|general protection fault|scheduling while atomic|Call Trace:|UBSAN:
+
+fuzz: all
+	@tests/vm/run --kver $(KVER) --mem 2G --timeout 3600 --out $(FUZZ_OUT) -- \
+		bash -c 'userspace/kmemlab load >/dev/null && tests/fuzz $(FUZZ_ARGS) -v && rmmod kmemlab && echo "fuzz: module unloaded"'
+	@if grep -nE '$(FUZZ_SPLAT)' $(FUZZ_OUT)/dmesg.txt; then \
+		echo "fuzz: the guest kernel log shows the above ($(FUZZ_OUT)/dmesg.txt)"; exit 1; \
+	else echo "fuzz: guest kernel log clean"; fi
 
 demo: all
 	@tests/vm/run --kver $(KVER) --mem 6G --udev -- tests/demo

@@ -80,6 +80,9 @@ unsigned int kmemlab_order(size_t size)
 /* vmalloc may sleep whatever the flags: it maps pages with GFP_KERNEL. */
 #define CAPS_VMAP	(KMEMLAB_CAP_SLEEPS | KMEMLAB_CAP_VMAP)
 
+/* At least sizeof(struct devres), which devm_kmalloc() puts before the data. */
+#define KMEMLAB_DEVRES_MAX	64
+
 static u64 kmemlab_max_kmalloc(void)
 {
 	return KMALLOC_MAX_SIZE;
@@ -363,6 +366,13 @@ int kmemlab_check_gfp(const struct kmemlab_api_ops *ops, u64 abi_gfp,
 	 * pages; everything else needs at least get_order(size) in one piece.
 	 */
 	if (abi_gfp & KMEMLAB_GFP_NOFAIL) {
+		/*
+		 * devm_kmalloc() puts a struct devres (private to
+		 * drivers/base/devres.c, 40 bytes on 64-bit) before the data:
+		 * 8 KiB asked is an order-2 allocation.
+		 */
+		if (ops->caps & KMEMLAB_CAP_DEVM)
+			size += KMEMLAB_DEVRES_MAX;
 		order = ops->caps & KMEMLAB_CAP_VMAP ? 0 : get_order(size);
 		if (order > 1 || !gfpflags_allow_blocking(gfp))
 			return -EINVAL;

@@ -376,6 +376,12 @@ static int kmemlab_bench_check(const struct kmemlab_bench *req,
 		return -E2BIG;
 	if ((u64)req->iterations * req->threads > READ_ONCE(bench_max_samples))
 		return -E2BIG;
+	/* The privilege rules of ALLOC; a bench's cache is a new one. */
+	ret = kmemlab_check_priv(req->gfp, req->size, req->context);
+	if (ret)
+		return ret;
+	if ((ops->caps & KMEMLAB_CAP_CACHE) && !kmemlab_capable())
+		return -EPERM;
 	*out = ops;
 	return 0;
 }
@@ -389,15 +395,17 @@ static int kmemlab_bench_charge(struct kmemlab_dev *kd,
 	if (check_mul_overflow(n, req->size, &bytes) || bytes > S64_MAX ||
 	    n > INT_MAX)
 		return -ENOSPC;
-	return kmemlab_charge(kd, req->api, bytes, n);
+	return kmemlab_charge(kd, req->api, bytes,
+			      req->gfp & KMEMLAB_GFP_DMA ? bytes : 0, n);
 }
 
 static void kmemlab_bench_uncharge(struct kmemlab_dev *kd,
 				   const struct kmemlab_bench *req, u32 batch)
 {
-	u64 n = (u64)batch * req->threads;
+	u64 n = (u64)batch * req->threads, bytes = n * req->size;
 
-	kmemlab_uncharge(kd, req->api, n * req->size, n);
+	kmemlab_uncharge(kd, req->api, bytes,
+			 req->gfp & KMEMLAB_GFP_DMA ? bytes : 0, n);
 }
 
 static void kmemlab_bench_free(struct kmemlab_bench_run *run)
@@ -422,7 +430,8 @@ static int kmemlab_bench_cache(struct kmemlab_dev *kd,
 	snprintf(name, sizeof(name), "kmemlab%d-bench%u", kd->node->id,
 		 (unsigned int)atomic_inc_return(&seq));
 	/* Unmerged, as buf.c's caches: the bench times a cache of its own. */
-	run->cache.cache = kmem_cache_create_usercopy(name, size, 0, 0, 0,
+	run->cache.cache = kmemlab_fault() ? NULL :
+			   kmem_cache_create_usercopy(name, size, 0, 0, 0,
 						      size, NULL);
 	return run->cache.cache ? 0 : -ENOMEM;
 }
@@ -436,7 +445,8 @@ static struct kmemlab_bench_run *kmemlab_bench_alloc(struct kmemlab_dev *kd,
 	unsigned int t;
 	int ret;
 
-	run = kzalloc(struct_size(run, th, req->threads), GFP_KERNEL);
+	run = kmemlab_fault() ? NULL :
+	      kzalloc(struct_size(run, th, req->threads), GFP_KERNEL);
 	if (!run)
 		return ERR_PTR(-ENOMEM);
 	run->ops = ops;
@@ -464,7 +474,8 @@ static struct kmemlab_bench_run *kmemlab_bench_alloc(struct kmemlab_dev *kd,
 		th->run = run;
 		th->alloc_ns = alloc_ns + (size_t)t * req->iterations;
 		th->free_ns = free_ns + (size_t)t * req->iterations;
-		th->objs = kvmalloc_array(run->batch, sizeof(void *),
+		th->objs = kmemlab_fault() ? NULL :
+			   kvmalloc_array(run->batch, sizeof(void *),
 					  GFP_KERNEL);
 		if (!th->objs) {
 			kmemlab_bench_free(run);
@@ -598,8 +609,10 @@ static int kmemlab_bench(struct kmemlab_dev *kd, struct kmemlab_bench *req,
 	u64 *alloc_ns, *free_ns, go;
 	int ret = -ENOMEM;
 
-	alloc_ns = kvmalloc_array(nsamples, sizeof(u64), GFP_KERNEL);
-	free_ns = kvmalloc_array(nsamples, sizeof(u64), GFP_KERNEL);
+	alloc_ns = kmemlab_fault() ? NULL :
+		   kvmalloc_array(nsamples, sizeof(u64), GFP_KERNEL);
+	free_ns = kmemlab_fault() ? NULL :
+		  kvmalloc_array(nsamples, sizeof(u64), GFP_KERNEL);
 	if (!alloc_ns || !free_ns)
 		goto out;
 	run = kmemlab_bench_alloc(kd, req, ops, alloc_ns, free_ns);

@@ -3,10 +3,10 @@
  * kmemlab: the handle registry.
  *
  * Every allocation is a struct kmemlab_buf owned by its device and reached
- * through a small integer handle. Bytes are charged against the module-wide
- * quota before the allocator runs and counted per device and per API until
- * the memory is really gone: for device-managed memory that is when devres
- * releases it, which a devres action beside the memory reports.
+ * through a small integer handle. It is charged against the module-wide
+ * quotas (policy.c) before the allocator runs and counted per device and per
+ * API until the memory is really gone: for device-managed memory that is
+ * when devres releases it, which a devres action beside the memory reports.
  */
 #include <linux/platform_device.h>
 #include <linux/slab.h>
@@ -17,8 +17,6 @@
 
 /* Module-wide, including device-managed memory devres has yet to release. */
 struct kmemlab_counters kmemlab_live;
-/* Bytes charged against max_bytes: the sum of kmemlab_live.bytes. */
-static atomic64_t kmemlab_charged = ATOMIC64_INIT(0);
 
 void kmemlab_counters_sum(struct kmemlab_counters *c, struct kmemlab_count *sum)
 {
@@ -39,39 +37,18 @@ static void kmemlab_counters_add(struct kmemlab_counters *c, u32 api,
 	atomic64_add(n, &c->allocs[api]);
 }
 
-/**
- * kmemlab_charge() - account for @n allocations of @bytes more, within quota
- * @kd: the device.
- * @api: enum kmemlab_api.
- * @bytes: bytes to add; negative for a shrinking krealloc().
- * @n: allocations to add.
- *
- * Return: 0, or -ENOSPC if the module would go past max_bytes.
- */
-int kmemlab_charge(struct kmemlab_dev *kd, u32 api, s64 bytes, int n)
+/* Count @n allocations of @bytes more (or fewer) live, module and device. */
+void kmemlab_count_live(struct kmemlab_dev *kd, u32 api, s64 bytes, int n)
 {
-	s64 total = atomic64_add_return(bytes, &kmemlab_charged);
-
-	if (bytes > 0 && total > (s64)READ_ONCE(kmemlab_max_bytes)) {
-		atomic64_sub(bytes, &kmemlab_charged);
-		return -ENOSPC;
-	}
 	kmemlab_counters_add(&kmemlab_live, api, bytes, n);
 	kmemlab_counters_add(&kd->live, api, bytes, n);
-	return 0;
-}
-
-void kmemlab_uncharge(struct kmemlab_dev *kd, u32 api, s64 bytes, int n)
-{
-	atomic64_sub(bytes, &kmemlab_charged);
-	kmemlab_counters_add(&kmemlab_live, api, -bytes, -n);
-	kmemlab_counters_add(&kd->live, api, -bytes, -n);
 }
 
 /* The memory is gone: drop the accounting and the bookkeeping. */
 static void kmemlab_buf_release(struct kmemlab_buf *buf)
 {
-	kmemlab_uncharge(buf->kd, buf->report.api, buf->report.size, 1);
+	kmemlab_uncharge(buf->kd, buf->report.api, buf->report.size,
+			 kmemlab_dma_bytes(buf->report.gfp, buf->report.size), 1);
 	kfree(buf);
 }
 
@@ -96,13 +73,16 @@ int kmemlab_buf_add(struct kmemlab_dev *kd, struct kmemlab_buf *buf)
 	u32 id;
 	int ret;
 
+	if (kmemlab_fault())
+		return -ENOMEM;
 	ret = xa_alloc(&kd->bufs, &id, buf, xa_limit_31b, GFP_KERNEL);
 	if (ret)
 		return ret;
 	buf->report.handle = id;
 	if (!(buf->ops->caps & KMEMLAB_CAP_DEVM))
 		return 0;
-	ret = devm_add_action(&kd->pdev->dev, kmemlab_devm_release, buf);
+	ret = kmemlab_fault() ? -ENOMEM :
+	      devm_add_action(&kd->pdev->dev, kmemlab_devm_release, buf);
 	if (ret)
 		xa_erase(&kd->bufs, id);
 	return ret;
@@ -169,7 +149,14 @@ unsigned int kmemlab_buf_free_all(struct kmemlab_dev *kd, bool unbinding)
 	return n;
 }
 
-static bool kmemlab_cache_name_ok(const char *name)
+/**
+ * kmemlab_cache_name_ok() - is @name a cache name a caller may give?
+ * @name: %KMEMLAB_NAME_LEN bytes: 1 to %KMEMLAB_CACHE_NAME_MAX characters of
+ *	[a-z0-9_-], NUL-padded.
+ *
+ * Return: true if so.
+ */
+bool kmemlab_cache_name_ok(const char *name)
 {
 	size_t len = strnlen(name, KMEMLAB_NAME_LEN);
 	size_t i;
@@ -190,7 +177,7 @@ static int kmemlab_cache_create(struct kmemlab_dev *kd, const char *name,
 	slab_flags_t sflags = 0;
 	struct kmemlab_cache *c;
 
-	c = kzalloc(sizeof(*c), GFP_KERNEL);
+	c = kmemlab_fault() ? NULL : kzalloc(sizeof(*c), GFP_KERNEL);
 	if (!c)
 		return -ENOMEM;
 	if (flags & KMEMLAB_ALLOC_HWCACHE_ALIGN)
@@ -201,7 +188,8 @@ static int kmemlab_cache_create(struct kmemlab_dev *kd, const char *name,
 	 * A usercopy region keeps SLUB from merging the cache into an existing
 	 * one of the same geometry, so it shows in /proc/slabinfo by its name.
 	 */
-	c->cache = kmem_cache_create_usercopy(c->kname, size, align, sflags,
+	c->cache = kmemlab_fault() ? NULL :
+		   kmem_cache_create_usercopy(c->kname, size, align, sflags,
 					      0, size, NULL);
 	if (!c->cache) {
 		kfree(c);
@@ -217,16 +205,43 @@ static int kmemlab_cache_create(struct kmemlab_dev *kd, const char *name,
 }
 
 /**
+ * kmemlab_cache_find() - the live cache @name, if its geometry matches
+ * @kd: the device; its lock is held.
+ * @name: the caller's name for the cache, already validated.
+ * @size: object size.
+ * @align: alignment.
+ * @flags: KMEMLAB_ALLOC_* bits.
+ * @out: the cache, or NULL when none of that name lives (it would be created).
+ *
+ * Return: 0, or -EEXIST if a cache of that name has another geometry.
+ */
+int kmemlab_cache_find(struct kmemlab_dev *kd, const char *name, u32 size,
+		       u32 align, u32 flags, struct kmemlab_cache **out)
+{
+	struct kmemlab_cache *c;
+
+	*out = NULL;
+	list_for_each_entry(c, &kd->caches, node) {
+		if (strcmp(c->name, name))
+			continue;
+		if (c->size != size || c->align != align || c->flags != flags)
+			return -EEXIST;
+		*out = c;
+		break;
+	}
+	return 0;
+}
+
+/**
  * kmemlab_cache_get() - find or create the cache @name, for one more object
  * @kd: the device; its lock is held.
- * @name: the caller's name for the cache.
+ * @name: the caller's name for the cache, already validated.
  * @size: object size.
  * @align: alignment, 0 or a power of two up to PAGE_SIZE.
  * @flags: KMEMLAB_ALLOC_* bits.
  * @out: the cache, holding a reference for the object to come.
  *
- * Return: 0, -EINVAL for a malformed name or alignment, -EEXIST if a cache
- * of that name has another geometry, -ENOMEM.
+ * Return: 0, -EEXIST if a cache of that name has another geometry, -ENOMEM.
  */
 int kmemlab_cache_get(struct kmemlab_dev *kd, const char *name, u32 size,
 		      u32 align, u32 flags, struct kmemlab_cache **out)
@@ -234,15 +249,10 @@ int kmemlab_cache_get(struct kmemlab_dev *kd, const char *name, u32 size,
 	struct kmemlab_cache *c;
 	int ret;
 
-	if (!kmemlab_cache_name_ok(name))
-		return -EINVAL;
-	if (align && (!is_power_of_2(align) || align > PAGE_SIZE))
-		return -EINVAL;
-	list_for_each_entry(c, &kd->caches, node) {
-		if (strcmp(c->name, name))
-			continue;
-		if (c->size != size || c->align != align || c->flags != flags)
-			return -EEXIST;
+	ret = kmemlab_cache_find(kd, name, size, align, flags, &c);
+	if (ret)
+		return ret;
+	if (c) {
 		c->objects++;
 		*out = c;
 		return 0;

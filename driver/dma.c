@@ -90,7 +90,8 @@ static int kmemlab_sgtable(struct kmemlab_buf *buf, struct sg_table *sgt)
 	struct page **pages;
 	int ret;
 
-	pages = kvmalloc_array(n, sizeof(*pages), GFP_KERNEL);
+	pages = kmemlab_fault() ? NULL :
+		kvmalloc_array(n, sizeof(*pages), GFP_KERNEL);
 	if (!pages)
 		return -ENOMEM;
 	for (i = 0; i < n; i++) {
@@ -99,7 +100,8 @@ static int kmemlab_sgtable(struct kmemlab_buf *buf, struct sg_table *sgt)
 		pages[i] = is_vmalloc_addr(addr) ? vmalloc_to_page(addr) :
 			   virt_to_page(addr);
 	}
-	ret = sg_alloc_table_from_pages(sgt, pages, n, offset_in_page(buf->ptr),
+	ret = kmemlab_fault() ? -ENOMEM :
+	      sg_alloc_table_from_pages(sgt, pages, n, offset_in_page(buf->ptr),
 					buf->report.size, GFP_KERNEL);
 	kvfree(pages);
 	return ret;
@@ -183,7 +185,7 @@ int kmemlab_ioc_dma_map(struct kmemlab_dev *kd, void __user *arg)
 	mutex_unlock(&kd->lock);
 	if (ret)
 		return ret;
-	if (capable(CAP_SYS_ADMIN))
+	if (kmemlab_capable())
 		req.result |= KMEMLAB_DMA_ADDRS;
 	else
 		req.bus = 0;

@@ -10,6 +10,7 @@
  * inspect.c  what the kernel did: size class, zones, contiguity, zeroing
  * dma.c      mapping an allocation for the device with the DMA API
  * bench.c    timing an allocator: per-op distributions, pinned threads
+ * policy.c   privileges, quotas and fault injection, for every command
  */
 #ifndef KMEMLAB_INTERNAL_H
 #define KMEMLAB_INTERNAL_H
@@ -20,6 +21,7 @@
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/rwsem.h>
+#include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/types.h>
 #include <linux/xarray.h>
@@ -28,6 +30,9 @@
 #include "compat.h"
 
 #define KMEMLAB_MAX_DEVICES	16
+
+/* The largest GFP_DMA allocation a caller without CAP_SYS_ADMIN may make. */
+#define KMEMLAB_DMA_USER_MAX	SZ_64K
 
 struct kmemlab_buf;
 struct kmemlab_op;
@@ -182,8 +187,19 @@ struct kmemlab_buf {
 	struct kmemlab_report report;
 };
 
-/* main.c */
+/* policy.c */
 extern unsigned long kmemlab_max_bytes;
+extern unsigned long kmemlab_max_allocs;
+extern unsigned long kmemlab_dma_max_bytes;
+bool kmemlab_fault(void);
+bool kmemlab_capable(void);
+bool kmemlab_may_sleep(u64 abi_gfp, u32 context);
+int kmemlab_check_priv(u64 abi_gfp, size_t size, u32 context);
+int kmemlab_charge(struct kmemlab_dev *kd, u32 api, s64 bytes, s64 dma, int n);
+void kmemlab_uncharge(struct kmemlab_dev *kd, u32 api, s64 bytes, s64 dma,
+		      int n);
+u64 kmemlab_quota_dma_live(void);
+s64 kmemlab_dma_bytes(u64 abi_gfp, u64 size);
 
 /* apis.c */
 const struct kmemlab_api_ops *kmemlab_api(u32 api);
@@ -206,13 +222,15 @@ void kmemlab_info_kernel(struct kmemlab_info *info);
 /* buf.c */
 extern struct kmemlab_counters kmemlab_live;
 void kmemlab_counters_sum(struct kmemlab_counters *c, struct kmemlab_count *sum);
-int kmemlab_charge(struct kmemlab_dev *kd, u32 api, s64 bytes, int n);
-void kmemlab_uncharge(struct kmemlab_dev *kd, u32 api, s64 bytes, int n);
+void kmemlab_count_live(struct kmemlab_dev *kd, u32 api, s64 bytes, int n);
 int kmemlab_buf_add(struct kmemlab_dev *kd, struct kmemlab_buf *buf);
 struct kmemlab_buf *kmemlab_buf_get(struct kmemlab_dev *kd, u32 handle);
 void kmemlab_buf_discard(struct kmemlab_buf *buf);
 void kmemlab_buf_free(struct kmemlab_buf *buf);
 unsigned int kmemlab_buf_free_all(struct kmemlab_dev *kd, bool unbinding);
+bool kmemlab_cache_name_ok(const char *name);
+int kmemlab_cache_find(struct kmemlab_dev *kd, const char *name, u32 size,
+		       u32 align, u32 flags, struct kmemlab_cache **out);
 int kmemlab_cache_get(struct kmemlab_dev *kd, const char *name, u32 size,
 		      u32 align, u32 flags, struct kmemlab_cache **out);
 void kmemlab_cache_put(struct kmemlab_dev *kd, struct kmemlab_cache *c);

@@ -25,7 +25,7 @@ static void kmemlab_report_out(const struct kmemlab_buf *buf,
 			       struct kmemlab_report *out)
 {
 	*out = buf->report;
-	if (capable(CAP_SYS_ADMIN)) {
+	if (kmemlab_capable()) {
 		out->flags |= KMEMLAB_REPORT_ADDRS;
 	} else {
 		out->virt = 0;
@@ -39,7 +39,7 @@ static int kmemlab_ioc_info(struct kmemlab_dev *kd, void __user *arg)
 	u32 api;
 	int ret = 0;
 
-	info = kzalloc(sizeof(*info), GFP_KERNEL);
+	info = kmemlab_fault() ? NULL : kzalloc(sizeof(*info), GFP_KERNEL);
 	if (!info)
 		return -ENOMEM;
 	info->abi_version = KMEMLAB_ABI_VERSION;
@@ -49,6 +49,9 @@ static int kmemlab_ioc_info(struct kmemlab_dev *kd, void __user *arg)
 		    KMEMLAB_GFP_MOD_MASK;
 	info->contexts = kmemlab_contexts_mask();
 	info->max_bytes = READ_ONCE(kmemlab_max_bytes);
+	info->max_allocs = READ_ONCE(kmemlab_max_allocs);
+	info->dma_max_bytes = READ_ONCE(kmemlab_dma_max_bytes);
+	info->dma_live_bytes = kmemlab_quota_dma_live();
 	kmemlab_counters_sum(&kd->live, &info->dev_live);
 	kmemlab_counters_sum(&kmemlab_live, &info->all_live);
 	for (api = 0; api < KMEMLAB_API_COUNT; api++) {
@@ -56,7 +59,7 @@ static int kmemlab_ioc_info(struct kmemlab_dev *kd, void __user *arg)
 		info->api_live[api].bytes = atomic64_read(&kmemlab_live.bytes[api]);
 	}
 	kmemlab_info_kernel(info);
-	if (capable(CAP_SYS_ADMIN))
+	if (kmemlab_capable())
 		info->flags |= KMEMLAB_INFO_CAP_SYS_ADMIN;
 	info->dma_mask = dma_get_mask(&kd->pdev->dev);
 	if (kmemlab_swiotlb_reachable(&kd->pdev->dev))
@@ -80,6 +83,10 @@ static int kmemlab_alloc_args(const struct kmemlab_api_ops *ops,
 		return -EINVAL;
 	if (req->flags & ~KMEMLAB_ALLOC_HWCACHE_ALIGN)
 		return -EINVAL;
+	if (cache && (!kmemlab_cache_name_ok(req->name) ||
+		      (req->align && (!is_power_of_2(req->align) ||
+				      req->align > PAGE_SIZE))))
+		return -EINVAL;
 	if (!(ops->caps & KMEMLAB_CAP_COUNT)) {
 		if (req->count)
 			return -EINVAL;
@@ -91,6 +98,23 @@ static int kmemlab_alloc_args(const struct kmemlab_api_ops *ops,
 	if (check_mul_overflow((size_t)req->size, (size_t)req->count, total))
 		return -EOVERFLOW;
 	return 0;
+}
+
+/*
+ * A new kmem_cache needs CAP_SYS_ADMIN; an object from a live one does not.
+ * Looked up first, so that a refusal allocates nothing.
+ */
+static int kmemlab_alloc_cache_ok(struct kmemlab_dev *kd,
+				  const struct kmemlab_alloc *req)
+{
+	struct kmemlab_cache *c;
+	int ret;
+
+	ret = kmemlab_cache_find(kd, req->name, req->size, req->align,
+				 req->flags, &c);
+	if (ret)
+		return ret;
+	return !c && !kmemlab_capable() ? -EPERM : 0;
 }
 
 /* Charge, run in context, inspect, register; unwind on any failure. */
@@ -106,25 +130,31 @@ static int kmemlab_alloc_locked(struct kmemlab_dev *kd,
 		.count = req->count,
 		.order = kmemlab_order(total),
 	};
+	s64 dma = kmemlab_dma_bytes(req->gfp, total);
 	struct kmemlab_buf *buf;
 	int ret;
 
-	buf = kzalloc(sizeof(*buf), GFP_KERNEL);
-	if (!buf)
-		return -ENOMEM;
+	if (ops->caps & KMEMLAB_CAP_CACHE) {
+		ret = kmemlab_alloc_cache_ok(kd, req);
+		if (ret)
+			return ret;
+	}
+	ret = kmemlab_charge(kd, ops->api, total, dma, 1);
+	if (ret)
+		return ret;
+	buf = kmemlab_fault() ? NULL : kzalloc(sizeof(*buf), GFP_KERNEL);
+	if (!buf) {
+		ret = -ENOMEM;
+		goto err_charge;
+	}
 	buf->ops = ops;
 	buf->kd = kd;
 	buf->order = op.order;
-	buf->report.api = ops->api;
-	buf->report.size = total;
-	ret = kmemlab_charge(kd, ops->api, total, 1);
-	if (ret)
-		goto err_buf;
 	if (ops->caps & KMEMLAB_CAP_CACHE) {
 		ret = kmemlab_cache_get(kd, req->name, req->size, req->align,
 					req->flags, &buf->cache);
 		if (ret)
-			goto err_charge;
+			goto err_buf;
 		op.cache = buf->cache->cache;
 	}
 	ret = kmemlab_run(&op, req->context);
@@ -137,6 +167,7 @@ static int kmemlab_alloc_locked(struct kmemlab_dev *kd,
 	kmemlab_inspect(buf, &op, req->gfp, req->context);
 	ret = kmemlab_buf_add(kd, buf);
 	if (ret) {
+		/* Frees the memory and the buf, and uncharges what inspect set. */
 		kmemlab_buf_discard(buf);
 		return ret;
 	}
@@ -146,10 +177,10 @@ static int kmemlab_alloc_locked(struct kmemlab_dev *kd,
 err_cache:
 	if (buf->cache)
 		kmemlab_cache_put(kd, buf->cache);
-err_charge:
-	kmemlab_uncharge(kd, ops->api, total, 1);
 err_buf:
 	kfree(buf);
+err_charge:
+	kmemlab_uncharge(kd, ops->api, total, dma, 1);
 	return ret;
 }
 
@@ -173,6 +204,9 @@ static int kmemlab_ioc_alloc(struct kmemlab_dev *kd, void __user *arg)
 	if (total > ops->max_size())
 		return -E2BIG;
 	ret = kmemlab_check_gfp(ops, req.gfp, total, req.context);
+	if (ret)
+		return ret;
+	ret = kmemlab_check_priv(req.gfp, total, req.context);
 	if (ret)
 		return ret;
 
@@ -200,7 +234,7 @@ static int kmemlab_realloc_locked(struct kmemlab_dev *kd,
 		.gfp = kmemlab_gfp(req->gfp) | __GFP_NOWARN,
 		.size = req->size,
 	};
-	s64 delta;
+	s64 delta, dma;
 	int ret;
 
 	if (!buf)
@@ -208,14 +242,16 @@ static int kmemlab_realloc_locked(struct kmemlab_dev *kd,
 	if (!(buf->ops->caps & KMEMLAB_CAP_RESIZE))
 		return -EINVAL;
 	delta = (s64)req->size - (s64)buf->report.size;
-	ret = kmemlab_charge(kd, buf->ops->api, delta, 0);
+	dma = kmemlab_dma_bytes(req->gfp, req->size) -
+	      kmemlab_dma_bytes(buf->report.gfp, buf->report.size);
+	ret = kmemlab_charge(kd, buf->ops->api, delta, dma, 0);
 	if (ret)
 		return ret;
 	op.old = buf->ptr;
 	op.order = kmemlab_order(req->size);
 	kmemlab_run(&op, req->context);
 	if (!op.ptr) {
-		kmemlab_uncharge(kd, buf->ops->api, delta, 0);
+		kmemlab_uncharge(kd, buf->ops->api, delta, dma, 0);
 		return -ENOMEM;
 	}
 	buf->ptr = op.ptr;
@@ -238,6 +274,9 @@ static int kmemlab_ioc_realloc(struct kmemlab_dev *kd, void __user *arg)
 		return -E2BIG;
 	ret = kmemlab_check_gfp(kmemlab_api(KMEMLAB_API_KREALLOC), req.gfp,
 				req.size, req.context);
+	if (ret)
+		return ret;
+	ret = kmemlab_check_priv(req.gfp, req.size, req.context);
 	if (ret)
 		return ret;
 
@@ -358,28 +397,40 @@ static struct kmemlab_buf *kmemlab_range(struct kmemlab_dev *kd, u32 handle,
 	return buf;
 }
 
+/*
+ * Fill or check [offset, offset + length) a megabyte at a time, yielding in
+ * between: with the quota raised, an allocation can be gigabytes, and one
+ * pass over it must not hold the CPU long enough for a soft lockup.
+ */
+#define KMEMLAB_FILL_CHUNK	SZ_1M
+
 static int kmemlab_fill_locked(struct kmemlab_dev *kd, struct kmemlab_fill *req,
 			       bool verify)
 {
 	struct kmemlab_buf *buf;
+	u64 done, n, i;
 	const u8 *p;
-	u64 i;
 
 	buf = kmemlab_range(kd, req->handle, req->offset, &req->length);
 	if (IS_ERR(buf))
 		return PTR_ERR(buf);
 	p = (u8 *)buf->ptr + req->offset;
-	if (!verify) {
-		memset(buf->ptr + req->offset, req->pattern, req->length);
-		return 0;
-	}
 	req->mismatches = 0;
 	req->first_mismatch = buf->report.size;
-	for (i = 0; i < req->length; i++) {
-		if (p[i] == req->pattern)
+	for (done = 0; done < req->length; done += n) {
+		n = min_t(u64, KMEMLAB_FILL_CHUNK, req->length - done);
+		if (done)
+			cond_resched();
+		if (!verify) {
+			memset(buf->ptr + req->offset + done, req->pattern, n);
 			continue;
-		if (!req->mismatches++)
-			req->first_mismatch = req->offset + i;
+		}
+		for (i = done; i < done + n; i++) {
+			if (p[i] == req->pattern)
+				continue;
+			if (!req->mismatches++)
+				req->first_mismatch = req->offset + i;
+		}
 	}
 	return 0;
 }
@@ -448,7 +499,7 @@ static int kmemlab_ioc_read(struct kmemlab_dev *kd, void __user *arg)
 		return -EFAULT;
 	if (req.pad || !req.length || req.length > KMEMLAB_READ_MAX)
 		return -EINVAL;
-	bounce = kmalloc(PAGE_SIZE, GFP_KERNEL);
+	bounce = kmemlab_fault() ? NULL : kmalloc(PAGE_SIZE, GFP_KERNEL);
 	if (!bounce)
 		return -ENOMEM;
 

@@ -34,11 +34,6 @@ module_param(devices, uint, 0444);
 MODULE_PARM_DESC(devices, "number of kmemlab platform devices to register (1-"
 		 __stringify(KMEMLAB_MAX_DEVICES) ", default 1)");
 
-unsigned long kmemlab_max_bytes = 64UL << 20;
-module_param_named(max_bytes, kmemlab_max_bytes, ulong, 0644);
-MODULE_PARM_DESC(max_bytes,
-		 "most bytes live at once over all devices; -ENOSPC beyond (default 64 MiB)");
-
 static unsigned int dma_bits = 32;
 module_param(dma_bits, uint, 0444);
 MODULE_PARM_DESC(dma_bits,
@@ -112,6 +107,8 @@ static void kmemlab_node_release(struct device *dev)
  */
 static int kmemlab_node_id(struct platform_device *pdev)
 {
+	if (kmemlab_fault())
+		return -ENOMEM;
 	if (pdev->id >= 0 && pdev->id < KMEMLAB_MAX_DEVICES)
 		return ida_alloc_range(&kmemlab_ida, pdev->id, pdev->id,
 				       GFP_KERNEL);
@@ -127,7 +124,7 @@ static int kmemlab_node_add(struct kmemlab_dev *kd)
 	id = kmemlab_node_id(kd->pdev);
 	if (id < 0)
 		return id;
-	node = kzalloc(sizeof(*node), GFP_KERNEL);
+	node = kmemlab_fault() ? NULL : kzalloc(sizeof(*node), GFP_KERNEL);
 	if (!node) {
 		ida_free(&kmemlab_ida, id);
 		return -ENOMEM;
@@ -142,15 +139,23 @@ static int kmemlab_node_add(struct kmemlab_dev *kd)
 	node->dev.release = kmemlab_node_release;
 	cdev_init(&node->cdev, &kmemlab_fops);
 	node->cdev.owner = THIS_MODULE;
-	ret = dev_set_name(&node->dev, "kmemlab%d", id);
+	ret = kmemlab_fault() ? -ENOMEM :
+	      dev_set_name(&node->dev, "kmemlab%d", id);
+	/*
+	 * Open files reach the device through the node, and ioctls use
+	 * kd->node (the cache names have its number): set before the node
+	 * can be opened.
+	 */
+	kd->node = node;
 	if (!ret)
-		ret = cdev_device_add(&node->cdev, &node->dev);
+		ret = kmemlab_fault() ? -ENOMEM :
+		      cdev_device_add(&node->cdev, &node->dev);
 	if (ret) {
+		kd->node = NULL;
 		put_device(&node->dev);
 		ida_free(&kmemlab_ida, id);
 		return ret;
 	}
-	kd->node = node;
 	return 0;
 }
 
@@ -163,7 +168,8 @@ static int kmemlab_probe(struct platform_device *pdev)
 	if (ret)
 		return dev_err_probe(&pdev->dev, ret, "no %u-bit DMA\n", dma_bits);
 
-	kd = devm_kzalloc(&pdev->dev, sizeof(*kd), GFP_KERNEL);
+	kd = kmemlab_fault() ? NULL :
+	     devm_kzalloc(&pdev->dev, sizeof(*kd), GFP_KERNEL);
 	if (!kd)
 		return -ENOMEM;
 	kd->pdev = pdev;

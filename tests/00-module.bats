@@ -33,10 +33,12 @@ setup() {
 	[[ $(cat /sys/module/kmemlab/initstate) == live ]]
 }
 
-@test "kmemlab load finds the module next to the CLI without --module" {
+@test "kmemlab load finds the build tree's module for the running kernel without --module" {
 	unload_module
 	run -0 kmemlab load
 	[[ -d /sys/module/kmemlab ]]
+	# The one built for this kernel, from build/<release>/.
+	assert_equal "$(cat /sys/module/kmemlab/srcversion)" "$(modinfo -F srcversion "$KO")"
 }
 
 @test "loading twice fails with EEXIST and says it is already loaded" {

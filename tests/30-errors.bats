@@ -109,11 +109,14 @@ ALLOC=(alloc api=1 context=1 size=64 gfp=1)
 @test "an allocation the allocator refuses is ENOMEM, quietly" {
 	local i rc=0
 	mark_dmesg
-	# ZONE_DMA is 16 MiB: four 4 MiB blocks from it cannot all succeed.
+	# ZONE_DMA is 16 MiB: four 4 MiB blocks from it cannot all succeed
+	# (with the GFP_DMA quota out of the way).
+	echo $((32 << 20)) >/sys/module/kmemlab/parameters/dma_max_bytes
 	for i in 1 2 3 4; do
 		run kmemlab alloc --api alloc_pages --order 10 --gfp 'GFP_KERNEL|GFP_DMA'
 		[[ $status -eq 0 ]] || break
 	done
+	echo $((1 << 20)) >/sys/module/kmemlab/parameters/dma_max_bytes
 	assert_failure 1
 	assert_output --partial "ENOMEM"
 	run -0 new_dmesg
@@ -142,11 +145,17 @@ ALLOC=(alloc api=1 context=1 size=64 gfp=1)
 	assert_output "EINVAL"
 }
 
-@test "a bad argument pointer is EFAULT" {
-	run -0 abi-probe alloc ptr=bad
-	assert_output "EFAULT"
-	run -0 abi-probe info ptr=bad
-	assert_output "EFAULT"
+@test "a bad argument pointer is EFAULT, on every command" {
+	local cmd
+	for cmd in info alloc free query list realloc fill verify read dma; do
+		run -0 abi-probe "$cmd" ptr=bad
+		[[ $output == EFAULT ]] || fail "$cmd with a bad pointer: $output"
+	done
+}
+
+@test "INFO copies out no stale bytes: its reserved words are zero" {
+	run -0 abi-probe info reserved=0xffffffffffffffff '?reserved'
+	assert_output "OK reserved=0"
 }
 
 @test "a bad records pointer in LIST is EFAULT, and LIST without room reports needed" {
@@ -155,6 +164,164 @@ ALLOC=(alloc api=1 context=1 size=64 gfp=1)
 	assert_output "EFAULT"
 	run -0 abi-probe list capacity=0 records=0 '?needed' '?returned'
 	assert_output --regexp '^OK needed=[1-9][0-9]* returned=0$'
+}
+
+@test "count × size that overflows is EOVERFLOW; kcalloc without a count is EINVAL" {
+	run -0 abi-probe alloc api=5 context=1 size=0x200000000 count=0xffffffff gfp=1
+	assert_output "EOVERFLOW"
+	run -1 kmemlab alloc --api kcalloc --size 8g --count 4294967295
+	assert_output --partial "EOVERFLOW"
+	assert_output --partial "count × size overflows"
+	run -0 abi-probe alloc api=5 context=1 size=8 gfp=1
+	assert_output "EINVAL"
+	run -1 kmemlab alloc --api kcalloc --size 8
+	assert_output --partial "kcalloc needs --count N"
+}
+
+@test "a page API above the largest order and get_zeroed_page above a page are E2BIG" {
+	run -0 abi-probe alloc api=11 context=1 size=$((1 << 40)) gfp=1
+	assert_output "E2BIG"
+	run -1 kmemlab alloc --api alloc_pages --order 20
+	assert_output --partial "E2BIG"
+	assert_output --partial "above the largest order"
+	run -0 abi-probe alloc api=12 context=1 size=4097 gfp=1
+	assert_output "E2BIG"
+}
+
+@test "a malformed kmem_cache name or alignment is EINVAL; another geometry is EEXIST" {
+	run -0 abi-probe alloc api=13 context=1 size=64 gfp=1
+	assert_output "EINVAL"
+	run -0 abi-probe alloc api=13 context=1 size=64 gfp=1 name=Upper
+	assert_output "EINVAL"
+	run -0 abi-probe alloc api=13 context=1 size=64 gfp=1 name=abcdefghijklmnopqrstu
+	assert_output "EINVAL"
+	run -0 abi-probe alloc api=13 context=1 size=64 gfp=1 name=ok align=48
+	assert_output "EINVAL"
+	run -1 kmemlab alloc --api kmem_cache --name 'a b' --size 64
+	assert_output --partial "may only use a-z, 0-9"
+	run -1 kmemlab alloc --api kmem_cache --name ok --size 64 --align 48
+	assert_output --partial "must be a power of two"
+	kmemlab alloc --api kmem_cache --name ok --size 64 >/dev/null
+	run -0 abi-probe alloc api=13 context=1 size=64 gfp=1 name=ok flags=1
+	assert_output "EEXIST"
+	[[ $(live_allocs) == 1 ]]
+}
+
+@test "GFP flags an API does not take are EINVAL, with the reason from the CLI" {
+	run -0 abi-probe "${ALLOC[@]}" gfp=0x41		# GFP_KERNEL|GFP_HIGHUSER
+	assert_output "EINVAL"
+	run -0 abi-probe "${ALLOC[@]}" gfp=0x30001	# two zone modifiers
+	assert_output "EINVAL"
+	run -1 kmemlab alloc --api kmalloc --size 8 --gfp 'GFP_KERNEL|GFP_DMA|GFP_DMA32'
+	assert_output --partial "zone modifiers: give at most one"
+	run -0 abi-probe alloc api=16 context=1 size=4096 gfp=0x10001	# coherent + GFP_DMA
+	assert_output "EINVAL"
+	run -0 abi-probe "${ALLOC[@]}" gfp=0x1000000002	# GFP_ATOMIC|__GFP_NOFAIL
+	assert_output "EINVAL"
+	run -1 kmemlab alloc --api kmalloc --size 8 --gfp 'GFP_ATOMIC|__GFP_NOFAIL'
+	assert_output --partial "__GFP_NOFAIL needs a base type that may sleep"
+}
+
+@test "a sleeping API or base type outside the process context is EINVAL" {
+	run -0 abi-probe alloc api=3 context=4 size=4096 gfp=1
+	assert_output "EINVAL"
+	run -0 abi-probe "${ALLOC[@]}" context=3
+	assert_output "EINVAL"
+	run -1 kmemlab alloc --api kmalloc --size 64 --context softirq
+	assert_output --partial "GFP_KERNEL may sleep"
+}
+
+@test "REALLOC: unknown handle ENOENT, other API or bad fields EINVAL, too big E2BIG" {
+	local k v
+	k=$(alloc_handle --api krealloc --size 64)
+	v=$(alloc_handle --api vmalloc --size 4k)
+	run -0 abi-probe realloc handle=4242 context=1 size=128 gfp=1
+	assert_output "ENOENT"
+	run -1 kmemlab realloc 4242 --size 128
+	assert_output --partial "no live allocation has handle 4242"
+	run -0 abi-probe realloc handle="$v" context=1 size=128 gfp=1
+	assert_output "EINVAL"
+	run -1 kmemlab realloc "$v" --size 128
+	assert_output --partial "krealloc resizes only"
+	run -0 abi-probe realloc handle="$k" context=1 size=0 gfp=1
+	assert_output "EINVAL"
+	run -0 abi-probe realloc handle="$k" context=1 size=128 gfp=1 reserved1=1
+	assert_output "EINVAL"
+	run -0 abi-probe realloc handle="$k" context=0 size=128 gfp=1
+	assert_output "EINVAL"
+	run -0 abi-probe realloc handle="$k" context=1 size=$((8 << 20)) gfp=1
+	assert_output "E2BIG"
+	run -0 abi-probe query handle="$k" '?size'
+	assert_output "OK size=64"
+}
+
+@test "FILL and VERIFY: a pattern above 255, a range outside, reserved bytes are EINVAL" {
+	local h
+	h=$(alloc_handle --api kmalloc --size 100)
+	run -0 abi-probe fill handle="$h" pattern=256
+	assert_output "EINVAL"
+	run -0 abi-probe fill handle="$h" pattern=1 offset=100
+	assert_output "EINVAL"
+	run -0 abi-probe verify handle="$h" pattern=1 offset=50 length=51
+	assert_output "EINVAL"
+	run -0 abi-probe fill handle="$h" pattern=1 reserved0=1
+	assert_output "EINVAL"
+	run -0 abi-probe fill handle=4242 pattern=1
+	assert_output "ENOENT"
+	run -1 kmemlab fill "$h" --pattern 1 --offset 50 --length 51
+	assert_output --partial "offset 50 + length 51 is outside handle $h's 100 bytes"
+}
+
+@test "READ: length 0 or above 1 MiB, pad, a range outside are EINVAL; a bad buffer EFAULT" {
+	local h
+	h=$(alloc_handle --api kmalloc --size 100)
+	run -0 abi-probe read handle="$h" length=0
+	assert_output "EINVAL"
+	run -0 abi-probe read handle="$h" length=$(((1 << 20) + 1))
+	assert_output "EINVAL"
+	run -0 abi-probe read handle="$h" length=10 pad=1
+	assert_output "EINVAL"
+	run -0 abi-probe read handle="$h" offset=95 length=10
+	assert_output "EINVAL"
+	run -0 abi-probe read handle="$h" length=10 buf=8
+	assert_output "EFAULT"
+	run -1 kmemlab read "$h" --offset 100
+	assert_output --partial "offset 100 + length 256 is outside handle $h's 100 bytes"
+}
+
+@test "DMA_MAP: unknown mode or direction, reserved bytes EINVAL; unknown handle ENOENT" {
+	local h v
+	h=$(alloc_handle --api kmalloc --size 4k)
+	v=$(alloc_handle --api vmalloc --size 16k)
+	run -0 abi-probe dma handle="$h" mode=0 direction=1
+	assert_output "EINVAL"
+	run -0 abi-probe dma handle="$h" mode=1 direction=4
+	assert_output "EINVAL"
+	run -0 abi-probe dma handle="$h" mode=1 direction=1 reserved0=1
+	assert_output "EINVAL"
+	run -0 abi-probe dma handle=4242 mode=1 direction=1
+	assert_output "ENOENT"
+	run -0 abi-probe dma handle="$v" mode=1 direction=1
+	assert_output "EINVAL"
+	run -1 kmemlab dma-map "$v" --mode single
+	assert_output --partial "vmalloc memory is not physically contiguous"
+}
+
+@test "LIST with flags or records missing, QUERY with pad are EINVAL" {
+	run -0 abi-probe list flags=1
+	assert_output "EINVAL"
+	run -0 abi-probe list capacity=1 records=0
+	assert_output "EINVAL"
+	run -0 abi-probe query handle=1 pad=1
+	assert_output "EINVAL"
+}
+
+@test "every command with the wrong size or direction is ENOTTY" {
+	local nr
+	for nr in 0 1 2 3 4 5 6 7 8 9; do
+		run -0 abi-probe raw "$nr" 8
+		assert_output "ENOTTY"
+	done
 }
 
 @test "no bad input leaves a warning in the kernel log" {

@@ -14,6 +14,8 @@
  * field of the argument (numbers in C syntax; "name" takes a string;
  * reserved0.. and pad address the spare bytes). ?field prints a field after
  * the call. The argument pointer itself can be made bad with "ptr=bad".
+ * LIST's records and READ's buf point at a buffer of the probe's own
+ * (sizeof(struct kmemlab_report) * 64 bytes) unless set.
  * -f FD uses an inherited open file instead of opening /dev/kmemlabN.
  *
  * For bench: "samples=N" points alloc_samples and free_samples at arrays of
@@ -111,6 +113,8 @@ static const struct field dma_fields[] = {
 static const struct field info_fields[] = {
 	F(kmemlab_info, abi_version), F(kmemlab_info, page_size),
 	F(kmemlab_info, flags), F(kmemlab_info, dma_mask),
+	F(kmemlab_info, max_bytes), F(kmemlab_info, max_allocs),
+	F(kmemlab_info, dma_max_bytes), F(kmemlab_info, dma_live_bytes),
 	F(kmemlab_info, reserved), { NULL, 0, 0 }
 };
 
@@ -301,9 +305,12 @@ int main(int argc, char **argv)
 		fields = cmds[i].fields;
 		a++;
 	}
-	/* A list's records point into our own buffer unless set otherwise. */
+	/* A list's records and a read's bytes go to our own buffer unless set. */
 	if (cmd == KMEMLAB_IOC_LIST)
 		*(uint64_t *)(arg + offsetof(struct kmemlab_list, records)) =
+			(uintptr_t)records;
+	if (cmd == KMEMLAB_IOC_READ)
+		*(uint64_t *)(arg + offsetof(struct kmemlab_read, buf)) =
 			(uintptr_t)records;
 	for (i = a; i < (size_t)argc; i++) {
 		const char *eq = strchr(argv[i], '=');

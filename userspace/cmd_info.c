@@ -19,7 +19,7 @@ enum {
 	IF_ABI, IF_DEVICE, IF_RELEASE, IF_PAGE, IF_KMIN, IF_KMAX_CACHE, IF_KMAX,
 	IF_MAX_ORDER, IF_VMALLOC, IF_INIT_ALLOC, IF_INIT_FREE, IF_ADDRS,
 	IF_DMA_MASK, IF_SWIOTLB,
-	IF_MAX_BYTES, IF_DEV_ALLOCS, IF_DEV_BYTES, IF_ALL_ALLOCS, IF_ALL_BYTES,
+	IF_MAX_BYTES, IF_MAX_ALLOCS, IF_DMA_MAX, IF_DMA_LIVE, IF_DEV_ALLOCS, IF_DEV_BYTES, IF_ALL_ALLOCS, IF_ALL_BYTES,
 	IF_APIS, IF_CONTEXTS, IF_GFP,
 };
 
@@ -40,6 +40,9 @@ static const struct out_col info_cols[] = {
 	[IF_SWIOTLB] = { "SWIOTLB", OUT_BOOL, 0, 0,
 			 "bounce buffers reachable (swiotlb)" },
 	[IF_MAX_BYTES] = { "MAX-BYTES", OUT_SIZE, 0, 0, "quota (max_bytes)" },
+	[IF_MAX_ALLOCS] = { "MAX-ALLOCS", OUT_NUM, 0, 0, "quota (max_allocs)" },
+	[IF_DMA_MAX] = { "DMA-MAX-BYTES", OUT_SIZE, 0, 0, "GFP_DMA quota (dma_max_bytes)" },
+	[IF_DMA_LIVE] = { "DMA-LIVE-BYTES", OUT_SIZE, 0, 0, "module live GFP_DMA bytes" },
 	[IF_DEV_ALLOCS] = { "DEVICE-ALLOCS", OUT_NUM, 0, 0, "device live allocations" },
 	[IF_DEV_BYTES] = { "DEVICE-BYTES", OUT_SIZE, 0, 0, "device live bytes" },
 	[IF_ALL_ALLOCS] = { "MODULE-ALLOCS", OUT_NUM, 0, 0, "module live allocations" },
@@ -113,6 +116,9 @@ static void info_fields_fill(struct out_table *t, const struct kmemlab_info *in)
 		out_none(t, IF_SWIOTLB);
 	}
 	out_u64(t, IF_MAX_BYTES, in->max_bytes);
+	out_u64(t, IF_MAX_ALLOCS, in->max_allocs);
+	out_u64(t, IF_DMA_MAX, in->dma_max_bytes);
+	out_u64(t, IF_DMA_LIVE, in->dma_live_bytes);
 	out_u64(t, IF_DEV_ALLOCS, in->dev_live.allocs);
 	out_u64(t, IF_DEV_BYTES, in->dev_live.bytes);
 	out_u64(t, IF_ALL_ALLOCS, in->all_live.allocs);

@@ -18,7 +18,8 @@ static const struct {
 	const char *text;
 	const char *hint;
 } errnos[] = {
-	{ E(EPERM), "operation not permitted", "run as root" },
+	{ E(EPERM), "operation not permitted: it needs a capability the caller lacks",
+	  "run as root" },
 	{ E(ENOENT), "no such file or entry", NULL },
 	{ E(ESRCH), "no such process", NULL },
 	{ E(EINTR), "interrupted by a signal", "try again" },

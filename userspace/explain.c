@@ -397,11 +397,105 @@ static void say_above_quota(const struct ectx *e, struct errmsg *m)
 		   SZ(e->req->size), SZ(e->info->max_bytes));
 }
 
+/* ---- EPERM: what needs CAP_SYS_ADMIN (the driver's policy.c) ---- */
+
+/* KMEMLAB_DMA_USER_MAX of the driver: the largest GFP_DMA request for all. */
+#define DMA_USER_MAX	(64ULL << 10)
+
+static bool perm_cache(const struct ectx *e)
+{
+	return (e->caps & API_CACHE) != 0;
+}
+
+static void say_perm_cache(const struct ectx *e, struct errmsg *m)
+{
+	(void)e;
+	errmsg_set(m, "run as root, or allocate from a cache root created "
+		   "(the same --name, --size and alignment)",
+		   "kmem_cache creation needs CAP_SYS_ADMIN: a cache is a named, "
+		   "system-wide object of the slab allocator");
+}
+
+static bool perm_nofail(const struct ectx *e)
+{
+	return (e->req->gfp & KMEMLAB_GFP_NOFAIL) != 0;
+}
+
+static void say_perm_nofail(const struct ectx *e, struct errmsg *m)
+{
+	(void)e;
+	errmsg_set(m, "run as root, or drop __GFP_NOFAIL",
+		   "__GFP_NOFAIL needs CAP_SYS_ADMIN: the allocator retries until it "
+		   "succeeds, reclaiming and calling the OOM killer on the way");
+}
+
+static bool perm_atomic_large(const struct ectx *e)
+{
+	return (!e->can_sleep || !flag_with(e->req->gfp, GFPF_SLEEPS)) &&
+	       total(e) > e->page;
+}
+
+static void say_perm_atomic_large(const struct ectx *e, struct errmsg *m)
+{
+	char hint[128];
+
+	snprintf(hint, sizeof(hint), "run as root, ask for at most %s, or allocate "
+		 "in the process context with GFP_KERNEL", SZ(e->page));
+	errmsg_set(m, hint, "an allocation that cannot sleep above one page (%s) needs "
+		   "CAP_SYS_ADMIN: without reclaim, %s comes out of the atomic reserves "
+		   "interrupt handlers rely on", SZ(e->page), SZ(total(e)));
+}
+
+static bool perm_dma_large(const struct ectx *e)
+{
+	return (e->req->gfp & KMEMLAB_GFP_DMA) && total(e) > DMA_USER_MAX;
+}
+
+static void say_perm_dma_large(const struct ectx *e, struct errmsg *m)
+{
+	char hint[128];
+
+	snprintf(hint, sizeof(hint), "run as root, or ask for at most %s of GFP_DMA",
+		 SZ(DMA_USER_MAX));
+	errmsg_set(m, hint, "GFP_DMA above %s needs CAP_SYS_ADMIN: ZONE_DMA is the "
+		   "first 16 MiB, shared by the whole system (this request: %s)",
+		   SZ(DMA_USER_MAX), SZ(total(e)));
+}
+
 /* ---- ENOSPC, ENOMEM, EOVERFLOW, EEXIST, ENOENT ---- */
 
 static bool have_info(const struct ectx *e)
 {
 	return e->info != NULL;
+}
+
+static bool quota_allocs(const struct ectx *e)
+{
+	return e->info && e->info->max_allocs && !e->req->handle &&
+	       e->info->all_live.allocs >= e->info->max_allocs;
+}
+
+static void say_quota_allocs(const struct ectx *e, struct errmsg *m)
+{
+	errmsg_set(m, "free allocations (kmemlab free --all), or raise the max_allocs "
+		   "module parameter",
+		   "quota exceeded: %llu live allocations of max_allocs %llu",
+		   (unsigned long long)e->info->all_live.allocs,
+		   (unsigned long long)e->info->max_allocs);
+}
+
+static bool quota_dma(const struct ectx *e)
+{
+	return e->info && (e->req->gfp & KMEMLAB_GFP_DMA) &&
+	       e->info->dma_live_bytes + total(e) > e->info->dma_max_bytes;
+}
+
+static void say_quota_dma(const struct ectx *e, struct errmsg *m)
+{
+	errmsg_set(m, "free GFP_DMA allocations, or raise the dma_max_bytes module "
+		   "parameter",
+		   "GFP_DMA quota exceeded: %s live of dma_max_bytes %s (this request: %s)",
+		   SZ(e->info->dma_live_bytes), SZ(e->info->dma_max_bytes), SZ(total(e)));
 }
 
 static void say_quota(const struct ectx *e, struct errmsg *m)
@@ -524,6 +618,12 @@ static const struct rule rules[] = {
 	{ E2BIG, above_kmalloc, say_above_kmalloc },
 	{ E2BIG, above_order, say_above_order },
 	{ E2BIG, above_quota, say_above_quota },
+	{ EPERM, perm_nofail, say_perm_nofail },
+	{ EPERM, perm_dma_large, say_perm_dma_large },
+	{ EPERM, perm_atomic_large, say_perm_atomic_large },
+	{ EPERM, perm_cache, say_perm_cache },
+	{ ENOSPC, quota_allocs, say_quota_allocs },
+	{ ENOSPC, quota_dma, say_quota_dma },
 	{ ENOSPC, have_info, say_quota },
 	{ ENOMEM, zone_limited, say_zone_limited },
 	{ ENOMEM, atomic_gfp, say_atomic_nomem },
@@ -539,8 +639,11 @@ static const struct err_row fallbacks[] = {
 	{ EINVAL, "the kernel refused the request as invalid",
 	  "'kmemlab apis' shows what each API takes; dmesg may say more" },
 	{ E2BIG, "the size is above what this API can ever allocate", NULL },
-	{ ENOSPC, "quota exceeded: the module's max_bytes would be passed",
-	  "free allocations (kmemlab free --all), or raise the max_bytes module parameter" },
+	{ EPERM, "this request needs CAP_SYS_ADMIN",
+	  "run as root; README.md, Privileges, lists what needs it" },
+	{ ENOSPC, "quota exceeded: the module's max_bytes, max_allocs or dma_max_bytes "
+	  "would be passed",
+	  "free allocations (kmemlab free --all), or raise the module parameter" },
 	{ ENOMEM, "the allocator returned NULL", "the system is short of memory" },
 	{ 0 }
 };

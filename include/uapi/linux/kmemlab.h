@@ -10,12 +10,34 @@
  * start at 1 so that a zeroed, uninitialised field is caught.
  *
  * Errors common to every command:
- *  -ENOTTY  the command number is not one of kmemlab's.
+ *  -ENOTTY  the command number is not one of kmemlab's, or names a known
+ *           command with another size or direction.
  *  -EFAULT  the argument pointer (or a pointer inside it) is not readable or
  *           writable.
  *  -EINVAL  a reserved field or pad is not zero, or an unknown flag bit is set.
  *  -ENODEV  the device was unbound while the file was open.
  *  -EINTR   a signal arrived while waiting for the device lock.
+ * Opening /dev/kmemlabN is -EACCES for callers outside its group (the udev
+ * rule makes it root:kmemlab 0660).
+ *
+ * Privileges: members of the group may allocate within the quotas. These
+ * need CAP_SYS_ADMIN, and are -EPERM without it, checked after every other
+ * validation and before anything is allocated:
+ *  - %KMEMLAB_GFP_NOFAIL;
+ *  - more than one page (PAGE_SIZE) in an allocation that may not sleep: a
+ *    context other than %KMEMLAB_CTX_PROCESS, or a base type that cannot
+ *    reclaim (%KMEMLAB_GFP_ATOMIC, %KMEMLAB_GFP_NOWAIT);
+ *  - more than 64 KiB of %KMEMLAB_GFP_DMA in one allocation;
+ *  - creating a kmem_cache (an object from a live one is allowed);
+ *  - raw kernel addresses: without CAP_SYS_ADMIN they read 0.
+ *
+ * Quotas, module-wide over all devices, bind every caller: the module
+ * parameters max_bytes (bytes requested), max_allocs (live allocations) and
+ * dma_max_bytes (bytes requested with %KMEMLAB_GFP_DMA). A request that would
+ * pass one is -ENOSPC and nothing is allocated.
+ *
+ * -ENOMEM comes from the allocator a caller asked for, or from the driver's
+ * own bookkeeping (see the fail_nth module parameter, which injects it).
  */
 #ifndef _UAPI_LINUX_KMEMLAB_H
 #define _UAPI_LINUX_KMEMLAB_H
@@ -284,7 +306,14 @@ struct kmemlab_range {
  * @zone_range: span of each populated zone, indexed by enum kmemlab_zone.
  * @release: the running kernel's release (utsname), NUL-terminated.
  * @dma_mask: the platform device's DMA mask (module parameter dma_bits).
+ * @max_allocs: quota: the most allocations live at once, over all devices.
+ * @dma_max_bytes: quota: the most bytes of %KMEMLAB_GFP_DMA memory live at
+ *	once, over all devices.
+ * @dma_live_bytes: bytes of %KMEMLAB_GFP_DMA memory live now.
  * @reserved: zero.
+ *
+ * Returns 0 and fills the struct, or:
+ *  -ENOMEM  no memory for the reply.
  */
 struct kmemlab_info {
 	__u32 abi_version;
@@ -307,7 +336,10 @@ struct kmemlab_info {
 	struct kmemlab_range zone_range[KMEMLAB_ZONE_COUNT];
 	char release[KMEMLAB_RELEASE_LEN];
 	__u64 dma_mask;
-	__u64 reserved[7];
+	__u64 max_allocs;
+	__u64 dma_max_bytes;
+	__u64 dma_live_bytes;
+	__u64 reserved[4];
 };
 
 /* struct kmemlab_alloc.flags */
@@ -350,8 +382,15 @@ struct kmemlab_info {
  *           attempted.
  *  -EEXIST  %KMEMLAB_API_KMEM_CACHE: a live cache of that @name has another
  *           object size, alignment or flags.
- *  -ENOSPC  the allocation would take the module past its max_bytes quota.
- *  -ENOMEM  the allocator returned NULL (always called with __GFP_NOWARN).
+ *  -EPERM   the request needs CAP_SYS_ADMIN (see the top of this file):
+ *           __GFP_NOFAIL, more than a page without sleeping, more than
+ *           64 KiB of GFP_DMA, a new kmem_cache.
+ *  -ENOSPC  the allocation would take the module past max_bytes, max_allocs
+ *           or (with %KMEMLAB_GFP_DMA) dma_max_bytes.
+ *  -ENOMEM  the allocator returned NULL (always called with __GFP_NOWARN),
+ *           or the driver had no memory for its bookkeeping.
+ *  -EBUSY   the device has 2^31 - 1 live handles.
+ *  -EFAULT  the report could not be copied out; nothing stays allocated.
  */
 struct kmemlab_alloc {
 	__u32 api;
@@ -378,8 +417,19 @@ struct kmemlab_alloc {
  * @report: (out) the allocation after the resize.
  *
  * The first min(old, new) bytes are kept. On failure the old allocation is
- * left as it was. Errors as for %KMEMLAB_IOC_ALLOC, and -ENOENT for an
- * unknown @handle, -EINVAL for a handle of another API.
+ * left as it was.
+ *
+ * Returns 0 and fills @report, or:
+ *  -EINVAL  @context or @size is 0 or unknown; @gfp as for %KMEMLAB_IOC_ALLOC
+ *           with the kmalloc API; @reserved not zero; @handle is an
+ *           allocation of an API krealloc() cannot resize.
+ *  -E2BIG   @size is above KMALLOC_MAX_SIZE.
+ *  -EPERM   as for %KMEMLAB_IOC_ALLOC.
+ *  -ENOENT  no live allocation has @handle.
+ *  -ENOSPC  growing would pass max_bytes, or dma_max_bytes with
+ *           %KMEMLAB_GFP_DMA.
+ *  -ENOMEM  krealloc() returned NULL.
+ *  -EFAULT  the report could not be copied out; the resize stands.
  */
 struct kmemlab_realloc {
 	__u32 handle;
@@ -400,9 +450,10 @@ struct kmemlab_realloc {
  * @freed: (out) number of allocations freed.
  * @pad: (in) zero.
  *
- * Returns 0, or:
+ * Returns 0 and sets @freed, or:
  *  -ENOENT  no live allocation has @handle.
- *  -EINVAL  @handle is 0 without %KMEMLAB_FREE_ALL, or non-zero with it.
+ *  -EINVAL  @handle is 0 without %KMEMLAB_FREE_ALL, or non-zero with it; an
+ *           unknown flag; @pad not zero.
  */
 struct kmemlab_free {
 	__u32 handle;
@@ -417,7 +468,9 @@ struct kmemlab_free {
  * @pad: (in) zero.
  * @report: (out) the report made when it was allocated.
  *
- * Returns 0, or -ENOENT if no live allocation has @handle.
+ * Returns 0 and fills @report, or:
+ *  -ENOENT  no live allocation has @handle.
+ *  -EINVAL  @pad not zero.
  */
 struct kmemlab_query {
 	__u32 handle;
@@ -435,6 +488,9 @@ struct kmemlab_query {
  * @flags: (in) zero.
  *
  * Returns 0 even when @capacity < @needed: compare @returned with @needed.
+ * Or:
+ *  -EINVAL  @flags not zero; @capacity without @records.
+ *  -EFAULT  @records is not writable for the records returned.
  */
 struct kmemlab_list {
 	__u64 records;
@@ -455,8 +511,11 @@ struct kmemlab_list {
  *	byte, or the allocation's size when none differs.
  * @reserved: (in) zero.
  *
- * Returns 0, or -ENOENT for an unknown @handle, -EINVAL for a @pattern
- * above 255 or a range outside the allocation's requested size.
+ * Returns 0 (and, for VERIFY, fills @mismatches and @first_mismatch), or:
+ *  -ENOENT  no live allocation has @handle.
+ *  -EINVAL  @pattern above 255; @offset at or past the allocation's
+ *           requested size, or @offset + @length past it; @reserved not
+ *           zero.
  */
 struct kmemlab_fill {
 	__u32 handle;
@@ -476,8 +535,13 @@ struct kmemlab_fill {
  * @length: (in) number of bytes, 1..1 MiB, inside the requested size.
  * @buf: (in) user pointer to @length bytes.
  *
- * Returns 0, or -ENOENT for an unknown @handle, -EINVAL for a range outside
- * the allocation, -EFAULT for a bad @buf.
+ * Returns 0, or:
+ *  -ENOENT  no live allocation has @handle.
+ *  -EINVAL  @length 0 or above %KMEMLAB_READ_MAX; @offset at or past the
+ *           allocation's requested size, or @offset + @length past it; @pad
+ *           not zero.
+ *  -EFAULT  @buf is not writable for @length bytes.
+ *  -ENOMEM  no memory for the driver's bounce page.
  */
 struct kmemlab_read {
 	__u32 handle;
@@ -550,8 +614,10 @@ enum kmemlab_dma_dir {
  *           device can reach exists (no swiotlb, or swiotlb beyond the mask).
  *  -E2BIG   a segment that must bounce is larger than one swiotlb mapping
  *           (dma_max_mapping_size()).
- *  -ENOMEM  no memory for the scatterlist of %KMEMLAB_DMA_SG.
+ *  -ENOMEM  no memory for the page array or the scatterlist of
+ *           %KMEMLAB_DMA_SG.
  *  -EIO     the DMA API returned a mapping error.
+ *  -EINVAL  also: @reserved not zero.
  */
 struct kmemlab_dma {
 	__u32 handle;
@@ -672,7 +738,12 @@ struct kmemlab_bench_stats {
  *           without a sample array; @reserved not zero.
  *  -E2BIG   @size as for %KMEMLAB_IOC_ALLOC; @iterations times @threads
  *           above bench_max_samples; @threads above the online CPUs.
- *  -ENOSPC  @batch times @threads times @size above the max_bytes quota.
+ *  -EPERM   without CAP_SYS_ADMIN: what %KMEMLAB_IOC_ALLOC reserves to it
+ *           (__GFP_NOFAIL, more than a page where it cannot sleep, GFP_DMA
+ *           above its cap), and %KMEMLAB_API_KMEM_CACHE, which creates a
+ *           cache for the run.
+ *  -ENOSPC  the objects in flight (@batch times @threads, @size each) would
+ *           pass max_bytes, max_allocs or, with GFP_DMA, dma_max_bytes.
  *  -ENOMEM  no memory for the sample buffer, or for the private cache.
  *  -EFAULT  a sample array is not writable.
  *  -EINTR   a signal arrived; nothing is left allocated.

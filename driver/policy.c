@@ -1,0 +1,245 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kmemlab: what a caller may do, how much may be live, and the driver's own
+ * fault injection.
+ *
+ * Privileges. /dev/kmemlabN is root:kmemlab 0660, so group members may
+ * allocate. A few requests could hurt the rest of the system rather than
+ * just take memory from the quota, and need CAP_SYS_ADMIN:
+ *  - __GFP_NOFAIL: the allocator loops until it succeeds, reclaiming and
+ *    invoking the OOM killer on the way;
+ *  - an allocation that may not sleep (any context but process, or a base
+ *    type without reclaim such as GFP_ATOMIC) above one page: it cannot
+ *    reclaim or compact, so a block of order 1 or more comes out of the
+ *    atomic reserves (GFP_ATOMIC may go below the min watermark) that
+ *    interrupt handlers and network receive paths of other drivers rely on;
+ *  - GFP_DMA above KMEMLAB_DMA_USER_MAX per allocation: ZONE_DMA is 16 MiB
+ *    on x86, shared with every ISA-era driver in the system;
+ *  - creating a kmem_cache (a global, named object of the slab allocator);
+ *  - seeing raw kernel addresses (checked where reports are copied out).
+ * Refusals are -EPERM, after the arguments have been validated and before
+ * anything is allocated. capable() is only asked when a request needs it,
+ * so an ordinary request leaves no trace in the audit log.
+ *
+ * Quotas, module-wide over every device: max_bytes bytes, max_allocs
+ * allocations, and dma_max_bytes bytes of GFP_DMA memory. A request that
+ * would pass any of them is -ENOSPC, with nothing allocated and the
+ * counters untouched. They bind root too: they are what keeps a lab from
+ * becoming an OOM.
+ *
+ * Fault injection (the kernel's failslab is often not built): writing N to
+ * the fail_nth parameter makes the Nth of the driver's own allocations from
+ * then on fail once, as the kernel's /proc/self/task/<tid>/fail-nth does for
+ * a task. Reading it gives 0 once the fault has fired, else the number of
+ * sites still to pass. fault_sites counts every site passed since load. The
+ * sites are the bookkeeping allocations (registry entries, caches,
+ * scatterlists, the INFO buffer, probe's state and node), never the
+ * allocation a caller asked for: that failing is the allocator's answer.
+ */
+#include <linux/atomic.h>
+#include <linux/capability.h>
+#include <linux/moduleparam.h>
+#include <linux/spinlock.h>
+
+#include "internal.h"
+
+unsigned long kmemlab_max_bytes = 64UL << 20;
+module_param_named(max_bytes, kmemlab_max_bytes, ulong, 0644);
+MODULE_PARM_DESC(max_bytes,
+		 "most bytes live at once over all devices; -ENOSPC beyond (default 64 MiB)");
+
+unsigned long kmemlab_max_allocs = 65536;
+module_param_named(max_allocs, kmemlab_max_allocs, ulong, 0644);
+MODULE_PARM_DESC(max_allocs,
+		 "most allocations live at once over all devices; -ENOSPC beyond (default 65536)");
+
+unsigned long kmemlab_dma_max_bytes = 1UL << 20;
+module_param_named(dma_max_bytes, kmemlab_dma_max_bytes, ulong, 0644);
+MODULE_PARM_DESC(dma_max_bytes,
+		 "most bytes of GFP_DMA memory live at once; -ENOSPC beyond (default 1 MiB)");
+
+static atomic_t kmemlab_fail_nth = ATOMIC_INIT(0);
+static atomic_long_t kmemlab_fault_sites = ATOMIC_LONG_INIT(0);
+
+static int kmemlab_fail_nth_set(const char *val, const struct kernel_param *kp)
+{
+	unsigned int n;
+	int ret;
+
+	ret = kstrtouint(val, 0, &n);
+	if (ret)
+		return ret;
+	if (n > INT_MAX)
+		return -EINVAL;
+	atomic_set(&kmemlab_fail_nth, n);
+	return 0;
+}
+
+static int kmemlab_fail_nth_get(char *buf, const struct kernel_param *kp)
+{
+	return scnprintf(buf, PAGE_SIZE, "%d\n", atomic_read(&kmemlab_fail_nth));
+}
+
+static const struct kernel_param_ops kmemlab_fail_nth_ops = {
+	.set = kmemlab_fail_nth_set,
+	.get = kmemlab_fail_nth_get,
+};
+module_param_cb(fail_nth, &kmemlab_fail_nth_ops, NULL, 0644);
+MODULE_PARM_DESC(fail_nth,
+		 "make the Nth of the driver's own allocations from now fail once; reads 0 once it has");
+
+static int kmemlab_fault_sites_get(char *buf, const struct kernel_param *kp)
+{
+	return scnprintf(buf, PAGE_SIZE, "%ld\n",
+			 atomic_long_read(&kmemlab_fault_sites));
+}
+
+static const struct kernel_param_ops kmemlab_fault_sites_ops = {
+	.get = kmemlab_fault_sites_get,
+};
+module_param_cb(fault_sites, &kmemlab_fault_sites_ops, NULL, 0444);
+MODULE_PARM_DESC(fault_sites,
+		 "fault-injection sites (driver allocations) passed since load");
+
+/**
+ * kmemlab_fault() - should the driver's allocation about to be made fail?
+ *
+ * Call it right before each of the driver's own allocations, and treat true
+ * as that allocation having returned NULL (or -ENOMEM).
+ *
+ * Return: true once, at the fail_nth-th call after fail_nth was written.
+ */
+bool kmemlab_fault(void)
+{
+	atomic_long_inc(&kmemlab_fault_sites);
+	return atomic_dec_if_positive(&kmemlab_fail_nth) == 0;
+}
+
+/**
+ * kmemlab_capable() - does the caller hold CAP_SYS_ADMIN?
+ *
+ * Return: true if so. Asks capable(), so call it only when the answer
+ * matters.
+ */
+bool kmemlab_capable(void)
+{
+	return capable(CAP_SYS_ADMIN);
+}
+
+/**
+ * kmemlab_may_sleep() - may an allocation with these flags, here, sleep?
+ * @abi_gfp: KMEMLAB_GFP_* bits.
+ * @context: enum kmemlab_context.
+ *
+ * Return: true for the process context with a base type that may reclaim.
+ */
+bool kmemlab_may_sleep(u64 abi_gfp, u32 context)
+{
+	return context == KMEMLAB_CTX_PROCESS &&
+	       gfpflags_allow_blocking(kmemlab_gfp(abi_gfp));
+}
+
+/**
+ * kmemlab_check_priv() - may the caller make an allocation of this kind?
+ * @abi_gfp: KMEMLAB_GFP_* bits, already validated.
+ * @size: bytes in total.
+ * @context: enum kmemlab_context, already validated.
+ *
+ * The per-request rules of the privilege model (see the top of this file);
+ * kmem_cache creation is checked where the cache is looked up.
+ *
+ * Return: 0, or -EPERM without CAP_SYS_ADMIN.
+ */
+int kmemlab_check_priv(u64 abi_gfp, size_t size, u32 context)
+{
+	bool needs = false;
+
+	if (abi_gfp & KMEMLAB_GFP_NOFAIL)
+		needs = true;
+	if (size > PAGE_SIZE && !kmemlab_may_sleep(abi_gfp, context))
+		needs = true;
+	if ((abi_gfp & KMEMLAB_GFP_DMA) && size > KMEMLAB_DMA_USER_MAX)
+		needs = true;
+	return needs && !kmemlab_capable() ? -EPERM : 0;
+}
+
+/* What the quotas count; allocations live under kmemlab_quota_lock. */
+static DEFINE_SPINLOCK(kmemlab_quota_lock);
+static s64 kmemlab_quota_bytes;
+static s64 kmemlab_quota_allocs;
+static s64 kmemlab_quota_dma;
+
+/* Would @have + @add pass @max? Only growth is ever refused. */
+static bool kmemlab_over(s64 have, s64 add, unsigned long max)
+{
+	return add > 0 && (u64)(have + add) > max;
+}
+
+/**
+ * kmemlab_charge() - account for @n allocations of @bytes more, within quota
+ * @kd: the device.
+ * @api: enum kmemlab_api.
+ * @bytes: bytes to add; negative for a shrinking krealloc().
+ * @dma: GFP_DMA bytes to add (or remove), counted against dma_max_bytes.
+ * @n: allocations to add.
+ *
+ * Return: 0, or -ENOSPC with nothing counted if the module would go past
+ * max_bytes, max_allocs or dma_max_bytes.
+ */
+int kmemlab_charge(struct kmemlab_dev *kd, u32 api, s64 bytes, s64 dma, int n)
+{
+	spin_lock(&kmemlab_quota_lock);
+	if (kmemlab_over(kmemlab_quota_bytes, bytes, READ_ONCE(kmemlab_max_bytes)) ||
+	    kmemlab_over(kmemlab_quota_allocs, n, READ_ONCE(kmemlab_max_allocs)) ||
+	    kmemlab_over(kmemlab_quota_dma, dma,
+			 READ_ONCE(kmemlab_dma_max_bytes))) {
+		spin_unlock(&kmemlab_quota_lock);
+		return -ENOSPC;
+	}
+	kmemlab_quota_bytes += bytes;
+	kmemlab_quota_allocs += n;
+	kmemlab_quota_dma += dma;
+	spin_unlock(&kmemlab_quota_lock);
+	kmemlab_count_live(kd, api, bytes, n);
+	return 0;
+}
+
+/**
+ * kmemlab_uncharge() - undo kmemlab_charge() with the same arguments
+ * @kd: the device.
+ * @api: enum kmemlab_api.
+ * @bytes: bytes charged.
+ * @dma: GFP_DMA bytes charged.
+ * @n: allocations charged.
+ */
+void kmemlab_uncharge(struct kmemlab_dev *kd, u32 api, s64 bytes, s64 dma,
+		      int n)
+{
+	spin_lock(&kmemlab_quota_lock);
+	kmemlab_quota_bytes -= bytes;
+	kmemlab_quota_allocs -= n;
+	kmemlab_quota_dma -= dma;
+	spin_unlock(&kmemlab_quota_lock);
+	kmemlab_count_live(kd, api, -bytes, -n);
+}
+
+/**
+ * kmemlab_quota_dma_live() - GFP_DMA bytes charged now
+ *
+ * Return: the bytes counted against dma_max_bytes.
+ */
+u64 kmemlab_quota_dma_live(void)
+{
+	s64 dma;
+
+	spin_lock(&kmemlab_quota_lock);
+	dma = kmemlab_quota_dma;
+	spin_unlock(&kmemlab_quota_lock);
+	return dma;
+}
+
+/* The GFP_DMA bytes an allocation of @size with @abi_gfp is charged. */
+s64 kmemlab_dma_bytes(u64 abi_gfp, u64 size)
+{
+	return abi_gfp & KMEMLAB_GFP_DMA ? size : 0;
+}

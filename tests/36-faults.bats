@@ -1,0 +1,249 @@
+#!/usr/bin/env bats
+# Fault injection: the fail_nth parameter fails the Nth of the driver's own
+# allocations (never the one a caller asked for). Each test walks N = 1, 2,
+# 3... over every site of one operation until the operation gets through
+# without meeting the fault; each failure must be a clean ENOMEM that leaves
+# nothing behind, and the very next attempt must succeed. The number of
+# sites walked is printed as a TAP comment.
+
+load helpers
+
+PARAMS=/sys/module/kmemlab/parameters
+PDEV=/sys/bus/platform/devices/kmemlab.0
+KERNEL=0x1
+
+setup() {
+	echo 0 >"$PARAMS/fail_nth"
+	kmemlab free --all >/dev/null
+	mark_dmesg
+}
+
+teardown() {
+	echo 0 >"$PARAMS/fail_nth"
+	if [[ ! -e $PDEV/driver ]]; then
+		echo kmemlab.0 >"$SYSDRV/bind"
+	fi
+}
+
+# The walks run hundreds of steps under emulation: they read sysfs with the
+# read builtin and call abi-probe without Bats' run, to stay within budget.
+live() { read -r LIVE_ALLOCS <"$SYSDRV/live_allocs"; read -r LIVE_BYTES <"$SYSDRV/live_bytes"; }
+slabs() { grep -c '^kmemlab' /proc/slabinfo || true; }
+
+# Nothing of the driver's is live beyond what was before the walk (the
+# BASE_* values), and no kmemlab slab cache has appeared.
+assert_clean() {
+	live
+	[[ $LIVE_ALLOCS == "${BASE_ALLOCS:-0}" ]] || fail "live_allocs $LIVE_ALLOCS after $1"
+	[[ $LIVE_BYTES == "${BASE_BYTES:-0}" ]] || fail "live_bytes $LIVE_BYTES after $1"
+	[[ $(slabs) == "${BASE_SLABS:-0}" ]] || fail "a kmemlab slab cache outlived $1"
+}
+
+# Undo one successful operation: free everything (the default), or what
+# $WALK_UNDO names.
+walk_undo() { ${WALK_UNDO:-abi-probe free flags=1} >/dev/null; }
+
+# walk NAME CMD...: CMD is an abi-probe invocation that prints "OK..." on
+# success. Walks the fault over each of its sites; prints and records the
+# number of sites in $BATS_TEST_TMPDIR/sites.
+walk() {
+	local name=$1 n left out
+	shift
+	live
+	BASE_ALLOCS=$LIVE_ALLOCS BASE_BYTES=$LIVE_BYTES BASE_SLABS=$(slabs)
+	for ((n = 1; n <= 64; n++)); do
+		echo "$n" >"$PARAMS/fail_nth"
+		out=$("$@")
+		read -r left <"$PARAMS/fail_nth"
+		echo 0 >"$PARAMS/fail_nth"
+		if ((left > 0)); then
+			# It passed fewer than n sites: the fault never fired.
+			[[ $out == OK* ]] || fail "$name: '$out' without a fault"
+			walk_undo
+			assert_clean "$name"
+			echo "# $name: $((n - left)) fault sites" >&3
+			echo $((n - left)) >"$BATS_TEST_TMPDIR/sites"
+			return 0
+		fi
+		[[ $out == ENOMEM ]] || fail "$name: site $n gave '$out', not ENOMEM"
+		assert_clean "$name (site $n)"
+		out=$("$@")
+		[[ $out == OK* ]] || fail "$name: '$out' right after the fault at site $n"
+		walk_undo
+	done
+	fail "$name: still failing after 64 sites"
+}
+
+sites() { cat "$BATS_TEST_TMPDIR/sites"; }
+
+@test "fail_nth fails the Nth driver allocation once and reads 0 after" {
+	echo 1 >"$PARAMS/fail_nth"
+	run -0 abi-probe info
+	assert_output "ENOMEM"
+	run -0 cat "$PARAMS/fail_nth"
+	assert_output 0
+	run -0 abi-probe info
+	assert_output "OK"
+	echo 3 >"$PARAMS/fail_nth"
+	run -0 abi-probe info
+	run -0 cat "$PARAMS/fail_nth"
+	assert_output 2
+	echo 0 >"$PARAMS/fail_nth"
+	run -1 bash -c "echo -1 >$PARAMS/fail_nth"
+}
+
+@test "fault_sites counts every site passed, and the allocator under test is none" {
+	local before
+	before=$(cat "$PARAMS/fault_sites")
+	abi-probe info >/dev/null
+	[[ $(cat "$PARAMS/fault_sites") == $((before + 1)) ]]
+	# kmalloc: the registry entry and its xarray slot; not the kmalloc itself.
+	before=$(cat "$PARAMS/fault_sites")
+	abi-probe alloc api=1 context=1 size=64 gfp=$KERNEL >/dev/null
+	[[ $(cat "$PARAMS/fault_sites") == $((before + 2)) ]]
+}
+
+@test "probe: every fault leaves the device unbound, and the next bind works" {
+	local n left
+	echo kmemlab.0 >"$SYSDRV/unbind"
+	for ((n = 1; n <= 32; n++)); do
+		echo "$n" >"$PARAMS/fail_nth"
+		run bash -c "echo kmemlab.0 >$SYSDRV/bind"
+		left=$(cat "$PARAMS/fail_nth")
+		echo 0 >"$PARAMS/fail_nth"
+		if ((left > 0)); then
+			assert_success
+			[[ -e $PDEV/driver && -e /sys/class/kmemlab/kmemlab0 ]]
+			echo "# probe: $((n - left)) fault sites" >&3
+			run -0 abi-probe info
+			assert_output OK
+			break
+		fi
+		assert_failure
+		[[ ! -e $PDEV/driver ]] || fail "bound after a fault at site $n"
+		[[ ! -e /sys/class/kmemlab/kmemlab0 ]] || fail "node left at site $n"
+		echo kmemlab.0 >"$SYSDRV/bind"
+		run -0 abi-probe info
+		assert_output OK
+		echo kmemlab.0 >"$SYSDRV/unbind"
+	done
+	((n - left == 5))
+	run -0 new_dmesg
+	refute_output --regexp 'WARNING|BUG|Call Trace'
+}
+
+@test "ALLOC of each kind of API: each bookkeeping fault is a clean ENOMEM" {
+	local api args total=0
+	local names=(- kmalloc kzalloc vmalloc devm_kzalloc kcalloc krealloc vzalloc
+		kvmalloc kvzalloc get_free_pages alloc_pages get_zeroed_page kmem_cache
+		devm_kmalloc devm_kcalloc dma_alloc_coherent)
+	# slab, vmalloc, kvmalloc, pages, a new cache, devm, devm array, coherent
+	for api in 1 3 8 11 13 4 15 16; do
+		args=(alloc api="$api" context=1 size=64 gfp=$KERNEL)
+		case $api in
+		5 | 15) args+=(count=1) ;;		# kcalloc, devm_kcalloc
+		13) args+=(name=faults) ;;		# kmem_cache
+		esac
+		walk "ALLOC ${names[api]}" abi-probe "${args[@]}"
+		total=$((total + $(sites)))
+	done
+	echo "# ALLOC, 8 APIs: $total fault sites" >&3
+	# 2 each (the handle, the registry slot), +2 for a new kmem_cache
+	# (its bookkeeping and the cache), +1 for each devm API (its action).
+	((total == 8 * 2 + 2 + 2))
+	run -0 new_dmesg
+	refute_output --regexp 'WARNING|BUG|Call Trace'
+}
+
+@test "ALLOC from an existing kmem_cache does not create one" {
+	local h
+	h=$(alloc_handle --api kmem_cache --name kept --size 64)
+	WALK_UNDO="abi-probe free handle=$((h + 1))"
+	walk "ALLOC kmem_cache, cache live" \
+		abi-probe alloc api=13 context=1 size=64 gfp=$KERNEL name=kept
+	(($(sites) == 2))
+}
+
+@test "ALLOC in hardirq context: the same sites, none inside the irq" {
+	walk "ALLOC kmalloc hardirq" abi-probe alloc api=1 context=4 size=64 gfp=0x2
+	(($(sites) == 2))
+}
+
+@test "INFO and READ each have one site: their buffer" {
+	walk "INFO" abi-probe info
+	(($(sites) == 1))
+	local h
+	h=$(alloc_handle --api kmalloc --size 4k)
+	echo 1 >"$PARAMS/fail_nth"
+	run -0 abi-probe read handle="$h" length=4096
+	echo 0 >"$PARAMS/fail_nth"
+	assert_output ENOMEM
+	run -0 abi-probe read handle="$h" length=4096
+	assert_output OK
+	[[ $(live_allocs) == 1 ]]
+}
+
+@test "DMA_MAP of vmalloc memory: the page array and the scatterlist" {
+	local h n left total=0
+	h=$(alloc_handle --api vmalloc --size 64k)
+	for ((n = 1; n <= 8; n++)); do
+		echo "$n" >"$PARAMS/fail_nth"
+		run -0 abi-probe dma handle="$h" mode=2 direction=1
+		left=$(cat "$PARAMS/fail_nth")
+		echo 0 >"$PARAMS/fail_nth"
+		((left == 0)) || break
+		assert_output ENOMEM
+		run -0 abi-probe dma handle="$h" mode=2 direction=1
+		assert_output OK
+	done
+	assert_output OK
+	echo "# DMA_MAP sg: $((n - left)) fault sites" >&3
+	((n - left == 2))
+	[[ $(live_allocs) == 1 ]]
+}
+
+@test "REALLOC, LIST, QUERY, FILL, VERIFY, FREE and DMA_MAP single allocate nothing of their own" {
+	local h before
+	h=$(alloc_handle --api krealloc --size 64)
+	before=$(cat "$PARAMS/fault_sites")
+	echo 1 >"$PARAMS/fail_nth"
+	run -0 abi-probe realloc handle="$h" context=1 size=8192 gfp=$KERNEL
+	assert_output OK
+	run -0 abi-probe list capacity=4 '?returned'
+	assert_output "OK returned=1"
+	run -0 abi-probe query handle="$h"
+	assert_output OK
+	run -0 abi-probe fill handle="$h" pattern=0x5a
+	assert_output OK
+	run -0 abi-probe verify handle="$h" pattern=0x5a '?mismatches'
+	assert_output "OK mismatches=0"
+	run -0 abi-probe dma handle="$h" mode=1 direction=1
+	assert_output OK
+	run -0 abi-probe free handle="$h"
+	assert_output OK
+	run -0 cat "$PARAMS/fail_nth"
+	assert_output 1
+	[[ $(cat "$PARAMS/fault_sites") == "$before" ]]
+	echo "# REALLOC LIST QUERY FILL VERIFY FREE DMA_MAP single: 0 fault sites" >&3
+}
+
+@test "unbind and unload with live allocations of every kind free them all" {
+	kmemlab alloc --api kmalloc --size 100 >/dev/null
+	kmemlab alloc --api kmem_cache --name gone --size 64 >/dev/null
+	kmemlab alloc --api devm_kzalloc --size 1k >/dev/null
+	kmemlab alloc --api dma_alloc_coherent --size 4k >/dev/null
+	kmemlab alloc --api vmalloc --size 64k >/dev/null
+	echo kmemlab.0 >"$SYSDRV/unbind"
+	run -0 new_dmesg
+	assert_output --partial "unbound with 5 live allocations: freed"
+	assert_clean "unbind"
+	echo kmemlab.0 >"$SYSDRV/bind"
+	kmemlab alloc --api kmalloc --size 100 >/dev/null
+	kmemlab alloc --api kmem_cache --name gone --size 64 >/dev/null
+	mark_dmesg
+	rmmod kmemlab
+	run -0 new_dmesg
+	assert_output --partial "unbound with 2 live allocations: freed"
+	run -1 grep -q '^kmemlab' /proc/slabinfo
+	kmemlab load >/dev/null
+}
