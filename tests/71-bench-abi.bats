@@ -259,8 +259,10 @@ assert_complete() {
 }
 
 @test "a signal in hardirq batches or during warm-up is EINTR too" {
+	# 4M timed operations: seconds even on one CPU, far past the alarm.
+	echo 4194304 >"$PARAMS/bench_max_samples"
 	run -0 abi-probe bench api=1 context=4 size=64 gfp=2 pattern=2 batch=1000 \
-		threads="$(nproc)" iterations=500000 alarm=1000
+		threads="$(nproc)" iterations=$((4194304 / $(nproc))) alarm=300
 	assert_output "EINTR"
 	run -0 abi-probe bench "${KMALLOC[@]}" iterations=10 warmup=100000000 alarm=1000
 	assert_output "EINTR"
