@@ -202,6 +202,15 @@ sites() { cat "$BATS_TEST_TMPDIR/sites"; }
 	[[ $(live_allocs) == 1 ]]
 }
 
+@test "BENCH: the sample buffers, the run, each thread's array, a kmem_cache bench's cache" {
+	walk "BENCH kmalloc" abi-probe bench api=1 context=1 size=64 gfp=1 pattern=1 \
+		threads=1 iterations=100
+	(( $(sites) == 4 ))
+	walk "BENCH kmem_cache" abi-probe bench api=13 context=1 size=64 gfp=1 pattern=1 \
+		threads=1 iterations=100
+	(( $(sites) == 5 ))
+}
+
 @test "REALLOC, LIST, QUERY, FILL, VERIFY, FREE and DMA_MAP single allocate nothing of their own" {
 	local h before
 	h=$(alloc_handle --api krealloc --size 64)
