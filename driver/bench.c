@@ -396,7 +396,7 @@ static int kmemlab_bench_charge(struct kmemlab_dev *kd,
 	    n > INT_MAX)
 		return -ENOSPC;
 	return kmemlab_charge(kd, req->api, bytes,
-			      req->gfp & KMEMLAB_GFP_DMA ? bytes : 0, n);
+			      kmemlab_dma_bytes(req->gfp, bytes), n);
 }
 
 static void kmemlab_bench_uncharge(struct kmemlab_dev *kd,
@@ -405,7 +405,7 @@ static void kmemlab_bench_uncharge(struct kmemlab_dev *kd,
 	u64 n = (u64)batch * req->threads, bytes = n * req->size;
 
 	kmemlab_uncharge(kd, req->api, bytes,
-			 req->gfp & KMEMLAB_GFP_DMA ? bytes : 0, n);
+			 kmemlab_dma_bytes(req->gfp, bytes), n);
 }
 
 static void kmemlab_bench_free(struct kmemlab_bench_run *run)
