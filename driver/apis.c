@@ -80,9 +80,6 @@ unsigned int kmemlab_order(size_t size)
 /* vmalloc may sleep whatever the flags: it maps pages with GFP_KERNEL. */
 #define CAPS_VMAP	(KMEMLAB_CAP_SLEEPS | KMEMLAB_CAP_VMAP)
 
-/* At least sizeof(struct devres), which devm_kmalloc() puts before the data. */
-#define KMEMLAB_DEVRES_MAX	64
-
 static u64 kmemlab_max_kmalloc(void)
 {
 	return KMALLOC_MAX_SIZE;

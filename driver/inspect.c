@@ -10,6 +10,7 @@
 #include <linux/gfp.h>
 #include <linux/mm.h>
 #include <linux/mmzone.h>
+#include <linux/platform_device.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/utsname.h>
@@ -76,11 +77,43 @@ static void kmemlab_walk_pages(struct kmemlab_report *r, const void *ptr,
 }
 
 /*
+ * The size of the devres header devm_kmalloc() put before @ptr, or 0 when it
+ * cannot be told. devres links each resource into the device's list by the
+ * first member of its struct devres, which begins the kmalloc object: right
+ * after the allocation (under the device's lock, before kmemlab adds its own
+ * action) the newest entry on that list is the object @ptr lies in. It is
+ * only read, and only believed when it lies just before @ptr in the same
+ * folio.
+ */
+static size_t kmemlab_devres_header(struct device *dev, const void *ptr)
+{
+	const void *node;
+	unsigned long flags;
+
+	spin_lock_irqsave(&dev->devres_lock, flags);
+	node = dev->devres_head.prev;
+	spin_unlock_irqrestore(&dev->devres_lock, flags);
+	if (node == &dev->devres_head || node >= ptr ||
+	    ptr - node > KMEMLAB_DEVRES_MAX ||
+	    virt_to_folio(node) != virt_to_folio(ptr))
+		return 0;
+	return ptr - node;
+}
+
+/*
  * Slab object, whole pages or vmalloc area, and the usable size of each.
  * A kmalloc object's cache is the kmalloc cache of its ksize(), which names
  * the cache the object sits in even after a krealloc() kept it in place.
+ *
  * Device-managed memory sits behind a devres header inside its kmalloc
- * object, where ksize() is not defined: its usable size is what was asked.
+ * object: its usable size is what was asked, and ksize() must never see it.
+ * ksize() takes the pointer kmalloc() returned, and with slub_debug's user
+ * tracking (6.2 and later: skip_orig_size_check()) it stores the cache's object size into the
+ * object's debug metadata, which it finds at a fixed offset from the pointer:
+ * from the devm pointer that store lands a devres header past the metadata,
+ * in the object's padding, and slub_debug reports the object corrupt when it
+ * is freed. The object is the kmalloc bucket of the request plus the header,
+ * as devres asks for it.
  */
 static void kmemlab_backing(struct kmemlab_report *r, const struct kmemlab_buf *buf,
 			    const struct kmemlab_op *op)
@@ -88,6 +121,7 @@ static void kmemlab_backing(struct kmemlab_report *r, const struct kmemlab_buf *
 	bool devm = buf->ops->caps & KMEMLAB_CAP_DEVM;
 	const void *ptr = op->ptr;
 	struct folio *folio;
+	size_t object, hdr;
 
 	if (is_vmalloc_addr(ptr)) {
 		r->backing = KMEMLAB_BACKING_VMALLOC;
@@ -100,12 +134,19 @@ static void kmemlab_backing(struct kmemlab_report *r, const struct kmemlab_buf *
 	folio = virt_to_folio(ptr);
 	if (folio_test_slab(folio)) {
 		r->backing = KMEMLAB_BACKING_SLAB;
-		r->usable = devm ? op->size : ksize(ptr);
+		if (devm) {
+			hdr = kmemlab_devres_header(&buf->kd->pdev->dev, ptr);
+			object = hdr ? kmalloc_size_roundup(op->size + hdr) : 0;
+			r->usable = op->size;
+		} else {
+			object = ksize(ptr);
+			r->usable = object;
+		}
 		if (buf->cache)
 			strscpy(r->cache, buf->cache->kname, sizeof(r->cache));
-		else
+		else if (object)
 			kmemlab_kmalloc_cache_name(r->cache, sizeof(r->cache),
-						   ksize(ptr), op->gfp);
+						   object, op->gfp);
 		return;
 	}
 	/* kmalloc_large() hands out compound pages; the page APIs give @order. */

@@ -34,6 +34,13 @@
 /* The largest GFP_DMA allocation a caller without CAP_SYS_ADMIN may make. */
 #define KMEMLAB_DMA_USER_MAX	SZ_64K
 
+/*
+ * At least sizeof(struct devres), which devm_kmalloc() puts before the data
+ * in the same kmalloc object (private to drivers/base/devres.c: 40 bytes on
+ * 64-bit in 6.1 and 6.12).
+ */
+#define KMEMLAB_DEVRES_MAX	64
+
 struct kmemlab_buf;
 struct kmemlab_op;
 

@@ -63,6 +63,49 @@ alloc_free() {
 	done
 }
 
+@test "a devm object holds its devres header too: its cache is never smaller than kmalloc's" {
+	local size k d kobj dobj
+	for size in 64 100 128 1000 2048; do
+		k=$(field CACHE kmemlab alloc --api kmalloc --size "$size")
+		d=$(field CACHE kmemlab alloc --api devm_kmalloc --size "$size")
+		echo "$size B: kmalloc $k, devm_kmalloc $d"
+		kobj=$(cat "/sys/kernel/slab/$k/object_size")
+		dobj=$(cat "/sys/kernel/slab/$d/object_size")
+		((dobj >= kobj))
+		# A request that fills a kmalloc object leaves no room for a header.
+		if ((kobj == size)); then
+			((dobj > kobj))
+		fi
+	done
+}
+
+# With slub_debug's user tracking on kmalloc caches (the slub_debug boot),
+# the debug metadata behind each object, and the padding after it, are
+# checked by the slab's own validation and again when the object is freed.
+# Nothing kmemlab does to devm memory may disturb them: a ksize() of the
+# devm pointer did, 40 bytes past the object's metadata (6.2 and later).
+@test "devm objects stay intact under slub_debug: validate, devm_kfree and unbind report nothing" {
+	local size cache caches=() h
+	[[ $(cat /sys/kernel/slab/kmalloc-256/store_user) == 1 ]] ||
+		skip "needs slub_debug=U on the kmalloc caches (the slub_debug boot)"
+	mark_dmesg
+	for size in 100 1000 2000 3000; do
+		read -r h cache < <(kmemlab alloc --api devm_kzalloc --size "$size" -o HANDLE,CACHE -n -r -b)
+		caches+=("$cache")
+		kmemlab alloc --api devm_kmalloc --size "$size" >/dev/null
+		kmemlab alloc --api devm_kcalloc --size "$size" --count 4 >/dev/null
+		kmemlab free "$h" >/dev/null
+	done
+	for cache in $(printf '%s\n' "${caches[@]}" | sort -u); do
+		echo 1 >"/sys/kernel/slab/$cache/validate"
+	done
+	kmemlab unbind 0 >/dev/null
+	kmemlab bind 0 >/dev/null
+	[[ $(live_allocs) -eq 0 ]]
+	run new_dmesg
+	refute_output --regexp 'BUG |overwritten|Object corrupt|Padding'
+}
+
 @test "kzalloc memory is all zero" {
 	run -0 field ZEROED kmemlab alloc --api kzalloc --size 3000
 	assert_output "yes"
