@@ -107,15 +107,25 @@ static inline bool kmemlab_swiotlb_range(struct device *dev,
 }
 
 /*
- * 6.11 made platform_driver.remove return void. KMEMLAB_DEFINE_REMOVE(name, fn)
- * defines the callback @name around void @fn(struct platform_device *).
+ * 6.11 made platform_driver.remove return void; before, it returned int:
+ * "static KMEMLAB_REMOVE_RET f(...) { ...; return KMEMLAB_REMOVE_OK; }".
  */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
-#define KMEMLAB_DEFINE_REMOVE(name, fn)				\
-	static void name(struct platform_device *pdev) { fn(pdev); }
+#define KMEMLAB_REMOVE_RET	void
+#define KMEMLAB_REMOVE_OK
 #else
-#define KMEMLAB_DEFINE_REMOVE(name, fn)				\
-	static int name(struct platform_device *pdev) { fn(pdev); return 0; }
+#define KMEMLAB_REMOVE_RET	int
+#define KMEMLAB_REMOVE_OK	0
+#endif
+
+/*
+ * 6.9 added BH workqueues (system_bh_wq), the tasklet's replacement:
+ * softirq context is a work item there where the kernel has one.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 9, 0)
+#define KMEMLAB_BH_WQ	1
+#else
+#define KMEMLAB_BH_WQ	0
 #endif
 
 #endif /* KMEMLAB_COMPAT_H */

@@ -5,8 +5,9 @@
  *
  * process: the ioctl caller, as it is.
  * atomic:  the caller with a spinlock held: preemption off.
- * softirq: a tasklet.
- * hardirq: an irq_work, raised on this CPU (a self-IPI on x86).
+ * softirq: a work item on the BH workqueue (6.9+), a tasklet before.
+ * hardirq: a hard irq_work, raised on this CPU (a self-IPI on x86); hard,
+ *          so that it stays in hardirq context on PREEMPT_RT too.
  * The caller waits for the call to finish in each case; nothing outlives it.
  * kmemlab_run_fn() runs any function there: the bench runs its timed loop
  * that way, a bounded chunk at a time.
@@ -17,6 +18,7 @@
 #include <linux/ktime.h>
 #include <linux/preempt.h>
 #include <linux/spinlock.h>
+#include <linux/workqueue.h>
 
 #include "internal.h"
 
@@ -54,7 +56,11 @@ struct kmemlab_call {
 	struct completion done;
 	union {
 		spinlock_t lock; /* held around an atomic-context call */
+#if KMEMLAB_BH_WQ
+		struct work_struct bh;
+#else
 		struct tasklet_struct tasklet;
+#endif
 		struct irq_work work;
 	};
 };
@@ -76,6 +82,24 @@ static void kmemlab_run_atomic(struct kmemlab_call *call)
 	spin_unlock(&call->lock);
 }
 
+#if KMEMLAB_BH_WQ
+static void kmemlab_bh_fn(struct work_struct *work)
+{
+	struct kmemlab_call *call = container_of(work, struct kmemlab_call, bh);
+
+	call->fn(call->data);
+	complete(&call->done);
+}
+
+static void kmemlab_run_softirq(struct kmemlab_call *call)
+{
+	INIT_WORK_ONSTACK(&call->bh, kmemlab_bh_fn);
+	queue_work(system_bh_wq, &call->bh);
+	wait_for_completion(&call->done);
+	flush_work(&call->bh);
+	destroy_work_on_stack(&call->bh);
+}
+#else
 static void kmemlab_tasklet_fn(struct tasklet_struct *t)
 {
 	struct kmemlab_call *call = from_tasklet(call, t, tasklet);
@@ -91,6 +115,7 @@ static void kmemlab_run_softirq(struct kmemlab_call *call)
 	wait_for_completion(&call->done);
 	tasklet_kill(&call->tasklet);
 }
+#endif
 
 static void kmemlab_irq_work_fn(struct irq_work *work)
 {
@@ -103,7 +128,7 @@ static void kmemlab_irq_work_fn(struct irq_work *work)
 
 static void kmemlab_run_hardirq(struct kmemlab_call *call)
 {
-	init_irq_work(&call->work, kmemlab_irq_work_fn);
+	call->work = IRQ_WORK_INIT_HARD(kmemlab_irq_work_fn);
 	irq_work_queue(&call->work);
 	wait_for_completion(&call->done);
 	irq_work_sync(&call->work);
@@ -122,8 +147,9 @@ static void (* const kmemlab_runners[KMEMLAB_CTX_COUNT])(struct kmemlab_call *) 
  * @fn: the function; it must not sleep outside %KMEMLAB_CTX_PROCESS.
  * @data: its argument.
  *
- * Softirq and hardirq calls run on the caller's CPU (tasklet_schedule() and
- * irq_work_queue() queue locally); a caller bound to a CPU stays on it.
+ * Softirq and hardirq calls run on the caller's CPU (queue_work() on the
+ * per-CPU BH workqueue, tasklet_schedule() and irq_work_queue() queue
+ * locally); a caller bound to a CPU stays on it.
  *
  * Return: 0 when @fn ran, -EINVAL for an unknown context.
  */

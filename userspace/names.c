@@ -193,9 +193,9 @@ static const struct name_row context_rows[] = {
 	{ "atomic", NULL, KMEMLAB_CTX_ATOMIC, 0,
 	  "in the caller's task with a spinlock held (preemption off)" },
 	{ "softirq", NULL, KMEMLAB_CTX_SOFTIRQ, 0,
-	  "in a tasklet (softirq context)" },
+	  "on the BH workqueue or in a tasklet (softirq context)" },
 	{ "hardirq", NULL, KMEMLAB_CTX_HARDIRQ, 0,
-	  "in an irq_work callback (hardirq context)" },
+	  "in a hard irq_work callback (hardirq context)" },
 };
 const struct name_table context_names = OPTION_TABLE("context", context_rows, false, &ctx_caps,
 						    "context");

@@ -132,8 +132,10 @@ enum kmemlab_api {
  * @KMEMLAB_CTX_PROCESS: in the ioctl caller's process context.
  * @KMEMLAB_CTX_ATOMIC: in the caller's task with a spinlock held
  *	(preemption off).
- * @KMEMLAB_CTX_SOFTIRQ: in a tasklet (softirq context).
- * @KMEMLAB_CTX_HARDIRQ: in an irq_work callback (hardirq context).
+ * @KMEMLAB_CTX_SOFTIRQ: in softirq context: a work item on the BH workqueue
+ *	(Linux 6.9 and later), a tasklet before.
+ * @KMEMLAB_CTX_HARDIRQ: in a hard irq_work callback (hardirq context, also on
+ *	PREEMPT_RT).
  * @KMEMLAB_CTX_COUNT: one past the last valid value.
  *
  * Only %KMEMLAB_CTX_PROCESS may sleep: a request whose API or gfp flags may
@@ -716,7 +718,7 @@ struct kmemlab_bench_stats {
  * @out_reserved: (out) zero.
  *
  * The timed loop runs in @context a bounded chunk at a time (at most 256
- * operations or 1 ms per spinlock section, tasklet or irq_work); between
+ * operations or 1 ms per spinlock section, softirq or irq_work); between
  * chunks each thread returns to its own process context, yields the CPU
  * and checks the time limit and for a signal to the caller. The module
  * parameter bench_max_ms (default 10000) bounds a bench's run, warm-up
