@@ -249,10 +249,12 @@ static int kmemlab_realloc_locked(struct kmemlab_dev *kd,
 		return ret;
 	op.old = buf->ptr;
 	op.order = kmemlab_order(req->size);
-	kmemlab_run(&op, req->context);
-	if (!op.ptr) {
+	ret = kmemlab_run(&op, req->context);
+	if (!ret && !op.ptr)
+		ret = -ENOMEM;
+	if (ret) {
 		kmemlab_uncharge(kd, buf->ops->api, delta, dma, 0);
-		return -ENOMEM;
+		return ret;
 	}
 	buf->ptr = op.ptr;
 	kmemlab_inspect(buf, &op, req->gfp, req->context);
@@ -262,6 +264,7 @@ static int kmemlab_realloc_locked(struct kmemlab_dev *kd,
 
 static int kmemlab_ioc_realloc(struct kmemlab_dev *kd, void __user *arg)
 {
+	const struct kmemlab_api_ops *ops = kmemlab_api(KMEMLAB_API_KREALLOC);
 	struct kmemlab_realloc req;
 	int ret;
 
@@ -270,10 +273,9 @@ static int kmemlab_ioc_realloc(struct kmemlab_dev *kd, void __user *arg)
 	if (!req.size || !req.context || req.context >= KMEMLAB_CTX_COUNT ||
 	    memchr_inv(req.reserved, 0, sizeof(req.reserved)))
 		return -EINVAL;
-	if (req.size > KMALLOC_MAX_SIZE)
+	if (req.size > ops->max_size())
 		return -E2BIG;
-	ret = kmemlab_check_gfp(kmemlab_api(KMEMLAB_API_KREALLOC), req.gfp,
-				req.size, req.context);
+	ret = kmemlab_check_gfp(ops, req.gfp, req.size, req.context);
 	if (ret)
 		return ret;
 	ret = kmemlab_check_priv(req.gfp, req.size, req.context);

@@ -180,7 +180,7 @@ static int kmemlab_probe(struct platform_device *pdev)
 	return kmemlab_node_add(kd);
 }
 
-static void kmemlab_remove_device(struct platform_device *pdev)
+static KMEMLAB_REMOVE_RET kmemlab_remove(struct platform_device *pdev)
 {
 	struct kmemlab_dev *kd = platform_get_drvdata(pdev);
 	struct kmemlab_node *node = kd->node;
@@ -204,9 +204,8 @@ static void kmemlab_remove_device(struct platform_device *pdev)
 	if (n)
 		dev_info(&pdev->dev, "unbound with %u live allocations: freed\n", n);
 	put_device(&node->dev);
+	return KMEMLAB_REMOVE_OK;
 }
-
-KMEMLAB_DEFINE_REMOVE(kmemlab_remove, kmemlab_remove_device);
 
 /* sysfs on the platform device: live/{allocs,bytes,<api>} of this device */
 static struct kmemlab_dev *kmemlab_dev_of(struct device *dev)
