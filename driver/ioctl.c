@@ -72,7 +72,7 @@ static int kmemlab_ioc_info(struct kmemlab_dev *kd, void __user *arg)
 
 /* The API-specific fields of an ALLOC request: set where needed, else zero. */
 static int kmemlab_alloc_args(const struct kmemlab_api_ops *ops,
-			      const struct kmemlab_alloc *req, size_t *total)
+			      const struct kmemlab_alloc *req, u64 *total)
 {
 	bool cache = ops->caps & KMEMLAB_CAP_CACHE;
 
@@ -95,7 +95,7 @@ static int kmemlab_alloc_args(const struct kmemlab_api_ops *ops,
 	}
 	if (!req->count)
 		return -EINVAL;
-	if (check_mul_overflow((size_t)req->size, (size_t)req->count, total))
+	if (check_mul_overflow(req->size, (u64)req->count, total))
 		return -EOVERFLOW;
 	return 0;
 }
@@ -189,7 +189,7 @@ static int kmemlab_ioc_alloc(struct kmemlab_dev *kd, void __user *arg)
 	const struct kmemlab_api_ops *ops;
 	struct kmemlab_alloc req;
 	struct kmemlab_buf *buf;
-	size_t total;
+	u64 total;
 	int ret;
 
 	if (copy_from_user(&req, arg, sizeof(req)))
@@ -201,7 +201,8 @@ static int kmemlab_ioc_alloc(struct kmemlab_dev *kd, void __user *arg)
 	ret = kmemlab_alloc_args(ops, &req, &total);
 	if (ret)
 		return ret;
-	if (total > ops->max_size())
+	/* Checked as the u64 it came in: size_t is 32 bits on 32-bit kernels. */
+	if (total > ops->max_size() || (size_t)total != total)
 		return -E2BIG;
 	ret = kmemlab_check_gfp(ops, req.gfp, total, req.context);
 	if (ret)
