@@ -115,7 +115,9 @@ struct kmemlab_bench_thread {
  * @warmup: untimed pairs per thread.
  * @batch: objects per batch: 1 for %KMEMLAB_BENCH_PAIR.
  * @cycles: time with get_cycles() rather than ktime_get_ns().
- * @stop: set by the caller on a signal: allocate no more, free, return.
+ * @kd: the device, whose unbind stops the bench.
+ * @stop: set by the caller on a signal or an unbind: allocate no more,
+ *	free, return.
  * @overhead: the timer's cost, subtracted from each sample.
  * @deadline: ktime_get_ns() past which no allocation starts.
  * @warming: threads still warming up.
@@ -127,6 +129,7 @@ struct kmemlab_bench_thread {
  * @th: the threads.
  */
 struct kmemlab_bench_run {
+	struct kmemlab_dev *kd;
 	const struct kmemlab_api_ops *ops;
 	struct kmemlab_cache cache;
 	u32 context;
@@ -449,6 +452,7 @@ static struct kmemlab_bench_run *kmemlab_bench_alloc(struct kmemlab_dev *kd,
 	      kzalloc(struct_size(run, th, req->threads), GFP_KERNEL);
 	if (!run)
 		return ERR_PTR(-ENOMEM);
+	run->kd = kd;
 	run->ops = ops;
 	run->nthreads = req->threads;
 	if (ops->caps & KMEMLAB_CAP_CACHE) {
@@ -525,27 +529,49 @@ static int kmemlab_bench_spawn(struct kmemlab_bench_run *run)
 	return 0;
 }
 
+/* How often the caller looks for an unbind while its threads run. */
+#define KMEMLAB_BENCH_POLL_MS	10
+
 /*
- * Warm-up, start line, timed phase. A signal stops the threads at their next
- * chunk; they free what they hold and the bench returns -EINTR.
+ * Wait for @c. A signal (-EINTR) or an unbind of the device (-ENODEV) sets
+ * @run->stop instead, which the threads see at their next chunk.
+ */
+static int kmemlab_bench_wait(struct kmemlab_bench_run *run,
+			      struct completion *c)
+{
+	unsigned long poll = msecs_to_jiffies(KMEMLAB_BENCH_POLL_MS);
+	long left;
+	int ret;
+
+	for (;;) {
+		left = wait_for_completion_interruptible_timeout(c, poll);
+		if (left > 0)
+			return 0;
+		ret = left < 0 ? -EINTR : kmemlab_interrupted(run->kd);
+		if (ret) {
+			WRITE_ONCE(run->stop, true);
+			return ret;
+		}
+	}
+}
+
+/*
+ * Warm-up, start line, timed phase. A signal or an unbind stops the threads
+ * at their next chunk; they free what they hold and the bench returns
+ * -EINTR or -ENODEV.
  */
 static int kmemlab_bench_execute(struct kmemlab_bench_run *run, u64 *go)
 {
 	unsigned int t;
-	int ret = 0;
+	int ret;
 
 	for (t = 0; t < run->nthreads; t++)
 		wake_up_process(run->th[t].task);
-	if (wait_for_completion_interruptible(&run->warm)) {
-		WRITE_ONCE(run->stop, true);
-		ret = -EINTR;
-	}
+	ret = kmemlab_bench_wait(run, &run->warm);
 	*go = ktime_get_ns();
 	complete_all(&run->go);
-	if (!ret && wait_for_completion_interruptible(&run->done)) {
-		WRITE_ONCE(run->stop, true);
-		ret = -EINTR;
-	}
+	if (!ret)
+		ret = kmemlab_bench_wait(run, &run->done);
 	wait_for_completion(&run->done);
 	for (t = 0; t < run->nthreads; t++)
 		kthread_stop(run->th[t].task);

@@ -21,6 +21,7 @@
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/rwsem.h>
+#include <linux/sched/signal.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/types.h>
@@ -130,6 +131,9 @@ struct kmemlab_dev {
  * @dev: class device, refcounted; its release frees the node.
  * @cdev: the char device, registered with cdev_device_add().
  * @rwsem: taken for read by every file operation, for write by remove.
+ * @unbinding: set by remove before it waits for @rwsem: the operations that
+ *	can run long (BENCH, FILL, VERIFY) poll it and return -ENODEV, so
+ *	that an unbind never waits behind them.
  * @disconnected: set by remove; file operations then return -ENODEV.
  * @kd: the device state; valid only while !@disconnected, under @rwsem.
  * @id: N of /dev/kmemlabN.
@@ -138,10 +142,25 @@ struct kmemlab_node {
 	struct device dev;
 	struct cdev cdev;
 	struct rw_semaphore rwsem;
+	bool unbinding;
 	bool disconnected;
 	struct kmemlab_dev *kd;
 	int id;
 };
+
+/**
+ * kmemlab_interrupted() - should an operation that runs long stop now?
+ * @kd: the device; the caller holds its node's @rwsem for read.
+ *
+ * Return: -ENODEV when the device is being unbound, -EINTR when the
+ * calling task has a signal pending, else 0.
+ */
+static inline int kmemlab_interrupted(const struct kmemlab_dev *kd)
+{
+	if (READ_ONCE(kd->node->unbinding))
+		return -ENODEV;
+	return signal_pending(current) ? -EINTR : 0;
+}
 
 /**
  * struct kmemlab_op - one allocator call, carried into its context

@@ -403,7 +403,9 @@ static struct kmemlab_buf *kmemlab_range(struct kmemlab_dev *kd, u32 handle,
 /*
  * Fill or check [offset, offset + length) a megabyte at a time, yielding in
  * between: with the quota raised, an allocation can be gigabytes, and one
- * pass over it must not hold the CPU long enough for a soft lockup.
+ * pass over it must not hold the CPU long enough for a soft lockup, nor
+ * keep a signal or an unbind waiting (-EINTR, -ENODEV; what was done stays
+ * done).
  */
 #define KMEMLAB_FILL_CHUNK	SZ_1M
 
@@ -413,6 +415,7 @@ static int kmemlab_fill_locked(struct kmemlab_dev *kd, struct kmemlab_fill *req,
 	struct kmemlab_buf *buf;
 	u64 done, n, i;
 	const u8 *p;
+	int ret;
 
 	buf = kmemlab_range(kd, req->handle, req->offset, &req->length);
 	if (IS_ERR(buf))
@@ -422,8 +425,12 @@ static int kmemlab_fill_locked(struct kmemlab_dev *kd, struct kmemlab_fill *req,
 	req->first_mismatch = buf->report.size;
 	for (done = 0; done < req->length; done += n) {
 		n = min_t(u64, KMEMLAB_FILL_CHUNK, req->length - done);
-		if (done)
+		if (done) {
+			ret = kmemlab_interrupted(kd);
+			if (ret)
+				return ret;
 			cond_resched();
+		}
 		if (!verify) {
 			memset(buf->ptr + req->offset + done, req->pattern, n);
 			continue;

@@ -186,6 +186,8 @@ static KMEMLAB_REMOVE_RET kmemlab_remove(struct platform_device *pdev)
 	struct kmemlab_node *node = kd->node;
 	unsigned int n;
 
+	/* Long operations see this and return: the write lock comes soon. */
+	WRITE_ONCE(node->unbinding, true);
 	down_write(&node->rwsem);
 	node->disconnected = true;
 	node->kd = NULL;

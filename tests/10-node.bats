@@ -124,3 +124,46 @@ setup() {
 	assert_output --partial "kmemlab.7"
 	assert_output --regexp "ENODEV|ENOENT"
 }
+
+# Unbind kmemlab.0 through sysfs; print how long the write took, in ms.
+timed_unbind() {
+	local t0 t1
+	t0=${EPOCHREALTIME/./}
+	echo kmemlab.0 >"$SYSDRV/unbind"
+	t1=${EPOCHREALTIME/./}
+	echo $(((t1 - t0) / 1000))
+}
+
+@test "an unbind does not wait for a running bench: the bench stops with ENODEV" {
+	local pid ms
+	# vmalloc 64 KiB pairs: seconds of work, cut at bench_max_ms (10 s).
+	abi-probe bench api=3 context=1 size=65536 gfp=1 pattern=1 threads=1 \
+		iterations=200000 >"$BATS_TEST_TMPDIR/bench" &
+	pid=$!
+	sleep 1
+	ms=$(timed_unbind)
+	wait "$pid"
+	echo "unbind took $ms ms"
+	run -0 cat "$BATS_TEST_TMPDIR/bench"
+	assert_output "ENODEV"
+	((ms < 1000))
+	[[ $(live_allocs) -eq 0 ]]
+}
+
+@test "an unbind does not wait for a VERIFY of 256 MiB: it stops with ENODEV" {
+	local h pid ms
+	echo $((512 << 20)) >/sys/module/kmemlab/parameters/max_bytes
+	h=$(alloc_handle --api vmalloc --size 256M)
+	echo $((64 << 20)) >/sys/module/kmemlab/parameters/max_bytes
+	abi-probe verify handle="$h" length=$((256 << 20)) pattern=0x5a \
+		>"$BATS_TEST_TMPDIR/verify" &
+	pid=$!
+	sleep 0.5
+	ms=$(timed_unbind)
+	wait "$pid"
+	echo "unbind took $ms ms"
+	run -0 cat "$BATS_TEST_TMPDIR/verify"
+	assert_output "ENODEV"
+	((ms < 1000))
+	[[ $(live_allocs) -eq 0 ]]
+}

@@ -15,8 +15,11 @@
  *  -EFAULT  the argument pointer (or a pointer inside it) is not readable or
  *           writable.
  *  -EINVAL  a reserved field or pad is not zero, or an unknown flag bit is set.
- *  -ENODEV  the device was unbound while the file was open.
- *  -EINTR   a signal arrived while waiting for the device lock.
+ *  -ENODEV  the device was unbound while the file was open; BENCH, FILL and
+ *           VERIFY, which can run for seconds, also stop and return it when
+ *           an unbind begins while they run, so the unbind never waits.
+ *  -EINTR   a signal arrived while waiting for the device lock, or while
+ *           BENCH, FILL or VERIFY ran (what FILL wrote stays written).
  * Opening /dev/kmemlabN is -EACCES for callers outside its group (the udev
  * rule makes it root:kmemlab 0660).
  *
@@ -749,6 +752,7 @@ struct kmemlab_bench_stats {
  *  -ENOMEM  no memory for the sample buffer, or for the private cache.
  *  -EFAULT  a sample array is not writable.
  *  -EINTR   a signal arrived; nothing is left allocated.
+ *  -ENODEV  the device began to unbind; nothing is left allocated.
  */
 struct kmemlab_bench {
 	__u32 api;
