@@ -66,13 +66,13 @@ cli: setup
 	@$(MAKE) -C userspace
 
 # Test tools that run in the VM beside the CLI.
-TOOLS := tests/abi-probe tests/stress tests/fuzz
+TOOLS := tests/abi-probe tests/stress tests/fuzz tests/uffd-stall
 TOOL_CFLAGS := -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror -Iinclude/uapi
 
 tools: $(TOOLS)
 
 tests/%: tests/%.c include/uapi/linux/kmemlab.h
-	$(CC) $(TOOL_CFLAGS) -o $@ $<
+	$(CC) $(TOOL_CFLAGS) -o $@ $< -pthread
 
 check: all
 	@tests/check --kver $(KVER)

@@ -79,6 +79,7 @@ int kmemlab_buf_add(struct kmemlab_dev *kd, struct kmemlab_buf *buf)
 	if (ret)
 		return ret;
 	buf->report.handle = id;
+	buf->serial = ++kd->serial;
 	if (!(buf->ops->caps & KMEMLAB_CAP_DEVM))
 		return 0;
 	ret = kmemlab_fault() ? -ENOMEM :

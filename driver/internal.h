@@ -116,14 +116,16 @@ struct kmemlab_counters {
  * @bufs: handle -> struct kmemlab_buf.
  * @caches: struct kmemlab_cache list.
  * @live: live allocations and bytes of this device, per API.
+ * @serial: the last &kmemlab_buf.serial given out.
  */
 struct kmemlab_dev {
 	struct platform_device *pdev;
 	struct kmemlab_node *node;
-	struct mutex lock; /* serialises @bufs and @caches */
+	struct mutex lock; /* serialises @bufs, @caches and @serial */
 	struct xarray bufs;
 	struct list_head caches;
 	struct kmemlab_counters live;
+	u64 serial;
 };
 
 /**
@@ -202,8 +204,11 @@ struct kmemlab_op {
  * @dma: the bus address, for dma_alloc_coherent().
  * @report: what the kernel did, with raw addresses (withheld on copy-out
  *	from callers without CAP_SYS_ADMIN).
+ * @serial: unique among the device's allocations, unlike handles, which
+ *	are reused: tells a registry entry from a later one with its handle.
  */
 struct kmemlab_buf {
+	u64 serial;
 	const struct kmemlab_api_ops *ops;
 	struct kmemlab_dev *kd;
 	void *ptr;

@@ -189,7 +189,7 @@ static int kmemlab_ioc_alloc(struct kmemlab_dev *kd, void __user *arg)
 	const struct kmemlab_api_ops *ops;
 	struct kmemlab_alloc req;
 	struct kmemlab_buf *buf;
-	u64 total;
+	u64 total, serial = 0;
 	int ret;
 
 	if (copy_from_user(&req, arg, sizeof(req)))
@@ -214,14 +214,25 @@ static int kmemlab_ioc_alloc(struct kmemlab_dev *kd, void __user *arg)
 	if (mutex_lock_interruptible(&kd->lock))
 		return -EINTR;
 	ret = kmemlab_alloc_locked(kd, &req, ops, total);
-	if (!ret && copy_to_user(arg, &req, sizeof(req))) {
-		/* Nobody learnt the handle: take the allocation back. */
-		buf = xa_erase(&kd->bufs, req.report.handle);
+	if (!ret)
+		serial = kmemlab_buf_get(kd, req.report.handle)->serial;
+	mutex_unlock(&kd->lock);
+	/* Copied out unlocked: a slow fault on @arg holds up no other caller. */
+	if (ret || !copy_to_user(arg, &req, sizeof(req)))
+		return ret;
+	/*
+	 * Nobody learnt the handle: take the allocation back, unless someone
+	 * freed it meanwhile (a handle can be guessed) and maybe got the
+	 * handle again for an allocation of their own.
+	 */
+	mutex_lock(&kd->lock);
+	buf = kmemlab_buf_get(kd, req.report.handle);
+	if (buf && buf->serial == serial) {
+		xa_erase(&kd->bufs, req.report.handle);
 		kmemlab_buf_free(buf);
-		ret = -EFAULT;
 	}
 	mutex_unlock(&kd->lock);
-	return ret;
+	return -EFAULT;
 }
 
 static int kmemlab_realloc_locked(struct kmemlab_dev *kd,
@@ -341,10 +352,24 @@ static int kmemlab_ioc_query(struct kmemlab_dev *kd, void __user *arg)
 	return copy_to_user(arg, &req, sizeof(req)) ? -EFAULT : 0;
 }
 
-static int kmemlab_list_locked(struct kmemlab_dev *kd, struct kmemlab_list *req)
+static u64 kmemlab_buf_count(struct kmemlab_dev *kd)
 {
-	struct kmemlab_report __user *out = u64_to_user_ptr(req->records);
-	struct kmemlab_report rec;
+	struct kmemlab_buf *buf;
+	unsigned long id;
+	u64 n = 0;
+
+	xa_for_each(&kd->bufs, id, buf)
+		n++;
+	return n;
+}
+
+/*
+ * The records, into @recs (room for @room of them): a snapshot, copied out
+ * once the lock is dropped.
+ */
+static void kmemlab_list_locked(struct kmemlab_dev *kd, struct kmemlab_list *req,
+				struct kmemlab_report *recs, u64 room)
+{
 	struct kmemlab_buf *buf;
 	unsigned long id;
 
@@ -352,20 +377,17 @@ static int kmemlab_list_locked(struct kmemlab_dev *kd, struct kmemlab_list *req)
 	req->returned = 0;
 	xa_for_each(&kd->bufs, id, buf) {
 		req->needed++;
-		if (req->returned == req->capacity)
-			continue;
-		kmemlab_report_out(buf, &rec);
-		if (copy_to_user(&out[req->returned], &rec, sizeof(rec)))
-			return -EFAULT;
-		req->returned++;
+		if (req->returned < room)
+			kmemlab_report_out(buf, &recs[req->returned++]);
 	}
-	return 0;
 }
 
 static int kmemlab_ioc_list(struct kmemlab_dev *kd, void __user *arg)
 {
+	struct kmemlab_report *recs = NULL;
 	struct kmemlab_list req;
-	int ret;
+	u64 room;
+	int ret = 0;
 
 	if (copy_from_user(&req, arg, sizeof(req)))
 		return -EFAULT;
@@ -374,8 +396,22 @@ static int kmemlab_ioc_list(struct kmemlab_dev *kd, void __user *arg)
 
 	if (mutex_lock_interruptible(&kd->lock))
 		return -EINTR;
-	ret = kmemlab_list_locked(kd, &req);
+	/* Never more than there are: a huge capacity costs nothing. */
+	room = min_t(u64, req.capacity, kmemlab_buf_count(kd));
+	if (room) {
+		recs = kmemlab_fault() ? NULL :
+		       kvmalloc_array(room, sizeof(*recs), GFP_KERNEL);
+		if (!recs)
+			ret = -ENOMEM;
+	}
+	if (!ret)
+		kmemlab_list_locked(kd, &req, recs, room);
 	mutex_unlock(&kd->lock);
+	if (!ret && req.returned &&
+	    copy_to_user(u64_to_user_ptr(req.records), recs,
+			 array_size(req.returned, sizeof(*recs))))
+		ret = -EFAULT;
+	kvfree(recs);
 	if (!ret && copy_to_user(arg, &req, sizeof(req)))
 		ret = -EFAULT;
 	return ret;
@@ -477,22 +513,29 @@ static int kmemlab_ioc_verify(struct kmemlab_dev *kd, void __user *arg)
 }
 
 /*
- * Copy out through a bounce page: the memory may be a slab object of a cache
- * with no usercopy region, which hardened usercopy would refuse.
+ * Copy out a page at a time through a bounce page: the memory may be a slab
+ * object of a cache with no usercopy region, which hardened usercopy would
+ * refuse, and the copy to the caller runs with the lock dropped. Each page
+ * looks the allocation up again: freed or shrunk meanwhile, the read stops
+ * there (ENOENT, EINVAL).
  */
-static int kmemlab_read_locked(struct kmemlab_dev *kd, struct kmemlab_read *req,
-			       void *bounce)
+static int kmemlab_read_pages(struct kmemlab_dev *kd, struct kmemlab_read *req,
+			      void *bounce)
 {
 	u8 __user *dst = u64_to_user_ptr(req->buf);
 	struct kmemlab_buf *buf;
 	u64 done, n;
 
-	buf = kmemlab_range(kd, req->handle, req->offset, &req->length);
-	if (IS_ERR(buf))
-		return PTR_ERR(buf);
 	for (done = 0; done < req->length; done += n) {
 		n = min_t(u64, PAGE_SIZE, req->length - done);
-		memcpy(bounce, buf->ptr + req->offset + done, n);
+		if (mutex_lock_interruptible(&kd->lock))
+			return -EINTR;
+		buf = kmemlab_range(kd, req->handle, req->offset + done, &n);
+		if (!IS_ERR(buf))
+			memcpy(bounce, buf->ptr + req->offset + done, n);
+		mutex_unlock(&kd->lock);
+		if (IS_ERR(buf))
+			return PTR_ERR(buf);
 		if (copy_to_user(dst + done, bounce, n))
 			return -EFAULT;
 	}
@@ -513,12 +556,7 @@ static int kmemlab_ioc_read(struct kmemlab_dev *kd, void __user *arg)
 	if (!bounce)
 		return -ENOMEM;
 
-	if (mutex_lock_interruptible(&kd->lock)) {
-		kfree(bounce);
-		return -EINTR;
-	}
-	ret = kmemlab_read_locked(kd, &req, bounce);
-	mutex_unlock(&kd->lock);
+	ret = kmemlab_read_pages(kd, &req, bounce);
 	kfree(bounce);
 	return ret;
 }

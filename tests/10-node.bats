@@ -167,3 +167,13 @@ timed_unbind() {
 	((ms < 1000))
 	[[ $(live_allocs) -eq 0 ]]
 }
+
+@test "a caller stuck in a page fault on its LIST or READ buffer holds up no other caller" {
+	kmemlab alloc --api kmalloc --size 64 >/dev/null
+	# The buffer is a userfaultfd page that faults until uffd-stall lets it.
+	run -0 uffd-stall list
+	assert_output --partial "another caller's ALLOC+FREE went ahead"
+	run -0 uffd-stall read
+	assert_output --partial "another caller's ALLOC+FREE went ahead"
+	[[ $(live_allocs) -eq 1 ]]
+}

@@ -158,6 +158,21 @@ ALLOC=(alloc api=1 context=1 size=64 gfp=1)
 	done
 }
 
+@test "results that cannot be written back are EFAULT, and ALLOC takes its allocation back" {
+	local h
+	run -0 abi-probe "${ALLOC[@]}" ptr=ro
+	assert_output EFAULT
+	[[ $(live_allocs) -eq 0 ]]
+	h=$(alloc_handle --api kmalloc --size 64)
+	run -0 abi-probe list capacity=4 out=ro
+	assert_output EFAULT
+	run -0 abi-probe read handle="$h" length=64 out=ro
+	assert_output EFAULT
+	run -0 abi-probe query handle="$h" ptr=ro
+	assert_output EFAULT
+	[[ $(live_allocs) -eq 1 ]]
+}
+
 @test "INFO copies out no stale bytes: its reserved words are zero" {
 	run -0 abi-probe info reserved=0xffffffffffffffff '?reserved'
 	assert_output "OK reserved=0"

@@ -169,7 +169,7 @@ sites() { cat "$BATS_TEST_TMPDIR/sites"; }
 	(($(sites) == 2))
 }
 
-@test "INFO and READ each have one site: their buffer" {
+@test "INFO, READ and LIST each have one site: their buffer" {
 	walk "INFO" abi-probe info
 	(($(sites) == 1))
 	local h
@@ -180,6 +180,13 @@ sites() { cat "$BATS_TEST_TMPDIR/sites"; }
 	assert_output ENOMEM
 	run -0 abi-probe read handle="$h" length=4096
 	assert_output OK
+	# LIST's snapshot of the records, taken under the lock, copied out after.
+	echo 1 >"$PARAMS/fail_nth"
+	run -0 abi-probe list capacity=4 '?returned'
+	echo 0 >"$PARAMS/fail_nth"
+	assert_output "ENOMEM returned=0"
+	run -0 abi-probe list capacity=4 '?returned'
+	assert_output "OK returned=1"
 	[[ $(live_allocs) == 1 ]]
 }
 
@@ -211,15 +218,15 @@ sites() { cat "$BATS_TEST_TMPDIR/sites"; }
 	(( $(sites) == 5 ))
 }
 
-@test "REALLOC, LIST, QUERY, FILL, VERIFY, FREE and DMA_MAP single allocate nothing of their own" {
+@test "REALLOC, LIST of the count, QUERY, FILL, VERIFY, FREE and DMA_MAP single allocate nothing of their own" {
 	local h before
 	h=$(alloc_handle --api krealloc --size 64)
 	before=$(cat "$PARAMS/fault_sites")
 	echo 1 >"$PARAMS/fail_nth"
 	run -0 abi-probe realloc handle="$h" context=1 size=8192 gfp=$KERNEL
 	assert_output OK
-	run -0 abi-probe list capacity=4 '?returned'
-	assert_output "OK returned=1"
+	run -0 abi-probe list capacity=0 '?needed'
+	assert_output "OK needed=1"
 	run -0 abi-probe query handle="$h"
 	assert_output OK
 	run -0 abi-probe fill handle="$h" pattern=0x5a
@@ -233,7 +240,7 @@ sites() { cat "$BATS_TEST_TMPDIR/sites"; }
 	run -0 cat "$PARAMS/fail_nth"
 	assert_output 1
 	[[ $(cat "$PARAMS/fault_sites") == "$before" ]]
-	echo "# REALLOC LIST QUERY FILL VERIFY FREE DMA_MAP single: 0 fault sites" >&3
+	echo "# REALLOC LIST-count QUERY FILL VERIFY FREE DMA_MAP single: 0 fault sites" >&3
 }
 
 @test "unbind and unload with live allocations of every kind free them all" {

@@ -13,7 +13,10 @@
  * and "foreign" for a command of another driver's magic. field=value sets a
  * field of the argument (numbers in C syntax; "name" takes a string;
  * reserved0.. and pad address the spare bytes). ?field prints a field after
- * the call. The argument pointer itself can be made bad with "ptr=bad".
+ * the call. The argument pointer itself can be made bad with "ptr=bad", or
+ * point at a read-only copy of the argument with "ptr=ro" (the driver reads
+ * it, and cannot write the results back); "out=ro" makes LIST's records and
+ * READ's buf a read-only copy of the probe's buffer.
  * LIST's records and READ's buf point at a buffer of the probe's own
  * (sizeof(struct kmemlab_report) * 64 bytes) unless set.
  * -f FD uses an inherited open file instead of opening /dev/kmemlabN.
@@ -33,6 +36,7 @@
 #include <string.h>
 #include <signal.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/time.h>
 #include <unistd.h>
 
@@ -266,10 +270,26 @@ static uint64_t value(const unsigned char *arg, const struct field *fields,
 	return get(arg, find(fields, name, strlen(name)));
 }
 
+/* A read-only copy of @n bytes at @src, in a mapping of its own. */
+static void *readonly_copy(const void *src, size_t n)
+{
+	void *p = mmap(NULL, n, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p != MAP_FAILED) {
+		memcpy(p, src, n);
+		if (!mprotect(p, n, PROT_READ))
+			return p;
+	}
+	perror("abi-probe: read-only copy");
+	exit(2);
+}
+
 int main(int argc, char **argv)
 {
 	static unsigned char arg[4096], records[64 * sizeof(struct kmemlab_report)];
 	const struct field *fields = NULL;
+	int ro_arg = 0, ro_out = 0;
 	unsigned long cmd = 0;
 	const char *dev = "0";
 	const char *alarm_ms = NULL;
@@ -319,8 +339,12 @@ int main(int argc, char **argv)
 			continue;
 		if (!eq)
 			usage();
-		if (!strncmp(argv[i], "ptr=", 4))
+		if (!strcmp(argv[i], "ptr=ro"))
+			ro_arg = 1;
+		else if (!strncmp(argv[i], "ptr=", 4))
 			ptr = (void *)(uintptr_t)8;	/* never mapped */
+		else if (!strcmp(argv[i], "out=ro"))
+			ro_out = 1;
 		else if (!strncmp(argv[i], "alarm=", 6))
 			alarm_ms = eq + 1;
 		else if (!strncmp(argv[i], "samples=", 8))
@@ -328,6 +352,16 @@ int main(int argc, char **argv)
 		else
 			set(arg, find(fields, argv[i], eq - argv[i]), eq + 1);
 	}
+	if (ro_out) {
+		uint64_t ro = (uintptr_t)readonly_copy(records, sizeof(records));
+
+		if (cmd == KMEMLAB_IOC_LIST)
+			memcpy(arg + offsetof(struct kmemlab_list, records), &ro, sizeof(ro));
+		if (cmd == KMEMLAB_IOC_READ)
+			memcpy(arg + offsetof(struct kmemlab_read, buf), &ro, sizeof(ro));
+	}
+	if (ro_arg)
+		ptr = readonly_copy(arg, sizeof(arg));
 	snprintf(path, sizeof(path), "/dev/kmemlab%s", dev);
 	fd = held >= 0 ? held : open(path, O_RDWR);
 	if (fd < 0) {

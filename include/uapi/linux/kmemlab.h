@@ -492,10 +492,14 @@ struct kmemlab_query {
  * @returned: (out) number of records written: min(@capacity, @needed).
  * @flags: (in) zero.
  *
+ * The records are a snapshot taken under the device's lock and copied to
+ * @records after it is dropped.
+ *
  * Returns 0 even when @capacity < @needed: compare @returned with @needed.
  * Or:
  *  -EINVAL  @flags not zero; @capacity without @records.
  *  -EFAULT  @records is not writable for the records returned.
+ *  -ENOMEM  no memory for the snapshot (never when @capacity is 0).
  */
 struct kmemlab_list {
 	__u64 records;
@@ -540,6 +544,11 @@ struct kmemlab_fill {
  * @length: (in) number of bytes, 1..1 MiB, inside the requested size.
  * @buf: (in) user pointer to @length bytes.
  *
+ * The bytes are copied a page at a time, each under the device's lock and
+ * out to @buf after it is dropped: an allocation freed or shrunk by another
+ * caller during the read ends it with -ENOENT or -EINVAL, the pages before
+ * that already copied.
+ *
  * Returns 0, or:
  *  -ENOENT  no live allocation has @handle.
  *  -EINVAL  @length 0 or above %KMEMLAB_READ_MAX; @offset at or past the
@@ -547,6 +556,7 @@ struct kmemlab_fill {
  *           not zero.
  *  -EFAULT  @buf is not writable for @length bytes.
  *  -ENOMEM  no memory for the driver's bounce page.
+ *  -EINTR   a signal arrived while waiting for the device lock.
  */
 struct kmemlab_read {
 	__u32 handle;
