@@ -389,17 +389,47 @@ static int kmemlab_bench_check(const struct kmemlab_bench *req,
 	return 0;
 }
 
-/* Quota for the objects in flight: @batch per thread, for the whole run. */
+/* The samples a bench keeps: one alloc and one free time per operation. */
+static size_t kmemlab_bench_nsamples(const struct kmemlab_bench *req)
+{
+	return max_t(size_t, (size_t)req->iterations * req->threads,
+		     KMEMLAB_BENCH_CALIBRATE);
+}
+
+/*
+ * What a bench holds for itself while it runs: its two sample arrays, and
+ * per thread a kernel stack and the array of its objects in flight. Charged
+ * to max_bytes, so that concurrent benches cannot multiply it past the
+ * quota (bench_max_samples bounds one bench, not how many run).
+ */
+static u64 kmemlab_bench_own(const struct kmemlab_bench *req, u32 batch)
+{
+	return 2 * sizeof(u64) * (u64)kmemlab_bench_nsamples(req) +
+	       (u64)req->threads * (THREAD_SIZE + batch * sizeof(void *));
+}
+
+/*
+ * Quota for the objects in flight (@batch per thread) and for the bench's
+ * own memory, for the whole run.
+ */
 static int kmemlab_bench_charge(struct kmemlab_dev *kd,
 				const struct kmemlab_bench *req, u32 batch)
 {
 	u64 n = (u64)batch * req->threads, bytes;
+	int ret;
 
 	if (check_mul_overflow(n, req->size, &bytes) || bytes > S64_MAX ||
 	    n > INT_MAX)
 		return -ENOSPC;
-	return kmemlab_charge(kd, req->api, bytes,
-			      kmemlab_dma_bytes(req->gfp, bytes), n);
+	ret = kmemlab_charge(kd, req->api, bytes,
+			     kmemlab_dma_bytes(req->gfp, bytes), n);
+	if (ret)
+		return ret;
+	ret = kmemlab_charge_own(kmemlab_bench_own(req, batch));
+	if (ret)
+		kmemlab_uncharge(kd, req->api, bytes,
+				 kmemlab_dma_bytes(req->gfp, bytes), n);
+	return ret;
 }
 
 static void kmemlab_bench_uncharge(struct kmemlab_dev *kd,
@@ -407,6 +437,7 @@ static void kmemlab_bench_uncharge(struct kmemlab_dev *kd,
 {
 	u64 n = (u64)batch * req->threads, bytes = n * req->size;
 
+	kmemlab_uncharge_own(kmemlab_bench_own(req, batch));
 	kmemlab_uncharge(kd, req->api, bytes,
 			 kmemlab_dma_bytes(req->gfp, bytes), n);
 }
@@ -629,8 +660,7 @@ static int kmemlab_bench_results(struct kmemlab_bench_run *run,
 static int kmemlab_bench(struct kmemlab_dev *kd, struct kmemlab_bench *req,
 			 const struct kmemlab_api_ops *ops)
 {
-	size_t nsamples = max_t(size_t, (size_t)req->iterations * req->threads,
-				KMEMLAB_BENCH_CALIBRATE);
+	size_t nsamples = kmemlab_bench_nsamples(req);
 	struct kmemlab_bench_run *run = NULL;
 	u64 *alloc_ns, *free_ns, go;
 	int ret = -ENOMEM;

@@ -227,6 +227,8 @@ bool kmemlab_capable(void);
 bool kmemlab_may_sleep(u64 abi_gfp, u32 context);
 int kmemlab_check_priv(u64 abi_gfp, size_t size, u32 context);
 int kmemlab_charge(struct kmemlab_dev *kd, u32 api, s64 bytes, s64 dma, int n);
+int kmemlab_charge_own(s64 bytes);
+void kmemlab_uncharge_own(s64 bytes);
 void kmemlab_uncharge(struct kmemlab_dev *kd, u32 api, s64 bytes, s64 dma,
 		      int n);
 u64 kmemlab_quota_dma_live(void);

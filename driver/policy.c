@@ -205,6 +205,39 @@ int kmemlab_charge(struct kmemlab_dev *kd, u32 api, s64 bytes, s64 dma, int n)
 }
 
 /**
+ * kmemlab_charge_own() - account for @bytes of the driver's own, within quota
+ * @bytes: bytes a command holds for its own use while it runs (a bench's
+ *	sample arrays and threads), counted against max_bytes like allocations
+ *	but in no allocation counter.
+ *
+ * Return: 0, or -ENOSPC with nothing counted if the module would go past
+ * max_bytes.
+ */
+int kmemlab_charge_own(s64 bytes)
+{
+	int ret = 0;
+
+	spin_lock(&kmemlab_quota_lock);
+	if (kmemlab_over(kmemlab_quota_bytes, bytes, READ_ONCE(kmemlab_max_bytes)))
+		ret = -ENOSPC;
+	else
+		kmemlab_quota_bytes += bytes;
+	spin_unlock(&kmemlab_quota_lock);
+	return ret;
+}
+
+/**
+ * kmemlab_uncharge_own() - undo kmemlab_charge_own(@bytes)
+ * @bytes: bytes charged.
+ */
+void kmemlab_uncharge_own(s64 bytes)
+{
+	spin_lock(&kmemlab_quota_lock);
+	kmemlab_quota_bytes -= bytes;
+	spin_unlock(&kmemlab_quota_lock);
+}
+
+/**
  * kmemlab_uncharge() - undo kmemlab_charge() with the same arguments
  * @kd: the device.
  * @api: enum kmemlab_api.

@@ -22,6 +22,7 @@ KMALLOC=(api=1 context=1 size=64 gfp=1 pattern=1 threads=1)
 setup() {
 	echo 1048576 >"$PARAMS/bench_max_samples"
 	echo 10000 >"$PARAMS/bench_max_ms"
+	echo $((64 << 20)) >"$PARAMS/max_bytes"
 	kmemlab free --all >/dev/null
 }
 
@@ -230,6 +231,34 @@ assert_complete() {
 	[[ $(live_allocs) -eq 0 ]]
 }
 
+@test "a bench's own memory counts against max_bytes: alone, and beside another bench" {
+	local i seen=""
+	# 1M samples are 16 MB of sample arrays: 24 MiB holds one such bench.
+	echo $((24 << 20)) >"$PARAMS/max_bytes"
+	echo 4000 >"$PARAMS/bench_max_ms"
+	# A long one (vmalloc 64 KiB pairs), seen running by its object in flight.
+	abi-probe bench api=3 context=1 size=65536 gfp=1 pattern=1 threads=1 \
+		iterations=1000000 >"$BATS_TEST_TMPDIR/first" &
+	for i in {1..50}; do
+		seen=$(cat "$DEVLIVE/vmalloc")
+		[[ $seen == "0 0" ]] || break
+		sleep 0.1
+	done
+	run -0 abi-probe bench "${KMALLOC[@]}" iterations=1000000
+	wait
+	assert_equal "$seen" "1 65536"
+	assert_output "ENOSPC"
+	run -0 cat "$BATS_TEST_TMPDIR/first"
+	assert_output "OK"
+	# Alone: 1M samples cannot fit in 8 MiB; 100k samples (1.6 MB) can.
+	echo $((8 << 20)) >"$PARAMS/max_bytes"
+	run -0 abi-probe bench "${KMALLOC[@]}" iterations=1000000
+	assert_output "ENOSPC"
+	run -0 abi-probe bench "${KMALLOC[@]}" iterations=100000
+	assert_output "OK"
+	[[ $(live_allocs) -eq 0 ]]
+}
+
 @test "objects in flight are charged while the bench runs, and only they" {
 	local seen="" i
 	abi-probe bench api=3 context=1 size=65536 gfp=1 pattern=2 batch=4 \
@@ -259,8 +288,10 @@ assert_complete() {
 }
 
 @test "a signal in hardirq batches or during warm-up is EINTR too" {
-	# 4M timed operations: seconds even on one CPU, far past the alarm.
+	# 4M timed operations: seconds even on one CPU, far past the alarm;
+	# their 64 MiB of samples need a quota above the default 64 MiB.
 	echo 4194304 >"$PARAMS/bench_max_samples"
+	echo $((128 << 20)) >"$PARAMS/max_bytes"
 	run -0 abi-probe bench api=1 context=4 size=64 gfp=2 pattern=2 batch=1000 \
 		threads="$(nproc)" iterations=$((4194304 / $(nproc))) alarm=300
 	assert_output "EINTR"

@@ -758,7 +758,9 @@ struct kmemlab_bench_stats {
  *           above its cap), and %KMEMLAB_API_KMEM_CACHE, which creates a
  *           cache for the run.
  *  -ENOSPC  the objects in flight (@batch times @threads, @size each) would
- *           pass max_bytes, max_allocs or, with GFP_DMA, dma_max_bytes.
+ *           pass max_bytes, max_allocs or, with GFP_DMA, dma_max_bytes; or,
+ *           with the bench's own memory (16 bytes per sample, and a kernel
+ *           stack and an array of its objects per thread), max_bytes.
  *  -ENOMEM  no memory for the sample buffer, or for the private cache.
  *  -EFAULT  a sample array is not writable.
  *  -EINTR   a signal arrived; nothing is left allocated.
