@@ -35,6 +35,9 @@
  * sites are the bookkeeping allocations (registry entries, caches,
  * scatterlists, the INFO buffer, probe's state and node), never the
  * allocation a caller asked for: that failing is the allocator's answer.
+ * Unlike fail-nth the fault is module-wide, not the writer's: left armed,
+ * it fires in whatever passes a site next (a bind's probe, another
+ * process's request). Writing 0 disarms it.
  */
 #include <linux/atomic.h>
 #include <linux/capability.h>
