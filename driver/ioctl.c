@@ -20,6 +20,31 @@
 
 #include "internal.h"
 
+/*
+ * The ABI's layout: fixed-width fields and explicit padding make every
+ * struct the same size on every architecture, 32-bit ones included, and a
+ * multiple of 8 bytes. A change here changes the ioctl numbers: it is an
+ * ABI change, and these say so at build time.
+ */
+static_assert(sizeof(struct kmemlab_report) == 128);
+static_assert(sizeof(struct kmemlab_count) == 16);
+static_assert(sizeof(struct kmemlab_range) == 16);
+static_assert(sizeof(struct kmemlab_info) == 872);
+static_assert(sizeof(struct kmemlab_alloc) == 232);
+static_assert(sizeof(struct kmemlab_realloc) == 168);
+static_assert(sizeof(struct kmemlab_free) == 16);
+static_assert(sizeof(struct kmemlab_query) == 136);
+static_assert(sizeof(struct kmemlab_list) == 24);
+static_assert(sizeof(struct kmemlab_fill) == 56);
+static_assert(sizeof(struct kmemlab_read) == 32);
+static_assert(sizeof(struct kmemlab_dma) == 56);
+static_assert(sizeof(struct kmemlab_bench_stats) == 64);
+static_assert(sizeof(struct kmemlab_bench) == 312);
+/* INFO's bitmasks and counter slots hold every API and context. */
+static_assert(KMEMLAB_API_COUNT <= KMEMLAB_API_SLOTS);
+static_assert(KMEMLAB_API_COUNT <= BITS_PER_TYPE(((struct kmemlab_info *)0)->apis));
+static_assert(KMEMLAB_CTX_COUNT <= BITS_PER_TYPE(((struct kmemlab_info *)0)->contexts));
+
 /* Raw addresses only for CAP_SYS_ADMIN; the stored report keeps them. */
 static void kmemlab_report_out(const struct kmemlab_buf *buf,
 			       struct kmemlab_report *out)
