@@ -26,22 +26,23 @@
  * multiple of 8 bytes. A change here changes the ioctl numbers: it is an
  * ABI change, and these say so at build time.
  */
-static_assert(sizeof(struct kmemlab_report) == 128);
+static_assert(sizeof(struct kmemlab_report) == 160);
 static_assert(sizeof(struct kmemlab_count) == 16);
 static_assert(sizeof(struct kmemlab_range) == 16);
-static_assert(sizeof(struct kmemlab_info) == 872);
-static_assert(sizeof(struct kmemlab_alloc) == 232);
-static_assert(sizeof(struct kmemlab_realloc) == 168);
+static_assert(sizeof(struct kmemlab_info) == 888);
+static_assert(sizeof(struct kmemlab_alloc) == 264);
+static_assert(sizeof(struct kmemlab_realloc) == 200);
 static_assert(sizeof(struct kmemlab_free) == 16);
-static_assert(sizeof(struct kmemlab_query) == 136);
+static_assert(sizeof(struct kmemlab_query) == 168);
 static_assert(sizeof(struct kmemlab_list) == 24);
 static_assert(sizeof(struct kmemlab_fill) == 56);
 static_assert(sizeof(struct kmemlab_read) == 32);
 static_assert(sizeof(struct kmemlab_dma) == 56);
 static_assert(sizeof(struct kmemlab_bench_stats) == 64);
 static_assert(sizeof(struct kmemlab_bench) == 312);
-/* INFO's bitmasks and counter slots hold every API and context. */
+/* INFO's bitmasks and slots hold every API, context and zone. */
 static_assert(KMEMLAB_API_COUNT <= KMEMLAB_API_SLOTS);
+static_assert(KMEMLAB_ZONE_COUNT <= KMEMLAB_ZONE_SLOTS);
 static_assert(KMEMLAB_API_COUNT <= BITS_PER_TYPE(((struct kmemlab_info *)0)->apis));
 static_assert(KMEMLAB_CTX_COUNT <= BITS_PER_TYPE(((struct kmemlab_info *)0)->contexts));
 

@@ -173,6 +173,11 @@ ALLOC=(alloc api=1 context=1 size=64 gfp=1)
 	[[ $(live_allocs) -eq 1 ]]
 }
 
+@test "ALLOC copies out no stale bytes: the report's reserved words are zero" {
+	run -0 abi-probe "${ALLOC[@]}" rreserved=0xffffffffffffffff '?rreserved'
+	assert_output "OK rreserved=0"
+}
+
 @test "INFO copies out no stale bytes: its reserved words are zero" {
 	run -0 abi-probe info reserved=0xffffffffffffffff '?reserved'
 	assert_output "OK reserved=0"

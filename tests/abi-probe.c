@@ -63,6 +63,7 @@ static const struct field alloc_fields[] = {
 	{ "virt", offsetof(struct kmemlab_alloc, report.virt), 8 },
 	{ "phys", offsetof(struct kmemlab_alloc, report.phys), 8 },
 	{ "rflags", offsetof(struct kmemlab_alloc, report.flags), 4 },
+	{ "rreserved", offsetof(struct kmemlab_alloc, report.reserved), 8 },
 	{ NULL, 0, 0 }
 };
 

@@ -48,7 +48,7 @@
 #include <linux/ioctl.h>
 #include <linux/types.h>
 
-#define KMEMLAB_ABI_VERSION	1
+#define KMEMLAB_ABI_VERSION	2
 
 /**
  * enum kmemlab_api - the allocator interfaces a caller can exercise
@@ -186,6 +186,9 @@ enum kmemlab_zone {
 	KMEMLAB_ZONE_COUNT
 };
 
+/* Room for zone ranges in struct kmemlab_info; never below KMEMLAB_ZONE_COUNT. */
+#define KMEMLAB_ZONE_SLOTS	8
+
 /* struct kmemlab_report.flags */
 /* Every byte was zero when the allocator returned, before anything wrote it. */
 #define KMEMLAB_REPORT_ZEROED		(1U << 0)
@@ -235,6 +238,7 @@ enum kmemlab_zone {
  * @pad: zero.
  * @cache: NUL-terminated name of the slab cache for %KMEMLAB_BACKING_SLAB,
  *	else empty.
+ * @reserved: zero; room for what later reports add without a new layout.
  */
 struct kmemlab_report {
 	__u32 handle;
@@ -256,6 +260,7 @@ struct kmemlab_report {
 	__u32 flags;
 	__u32 pad;
 	char cache[KMEMLAB_NAME_LEN];
+	__u64 reserved[4];
 };
 
 /**
@@ -338,7 +343,7 @@ struct kmemlab_info {
 	struct kmemlab_count dev_live;
 	struct kmemlab_count all_live;
 	struct kmemlab_count api_live[KMEMLAB_API_SLOTS];
-	struct kmemlab_range zone_range[KMEMLAB_ZONE_COUNT];
+	struct kmemlab_range zone_range[KMEMLAB_ZONE_SLOTS];
 	char release[KMEMLAB_RELEASE_LEN];
 	__u64 dma_mask;
 	__u64 max_allocs;
