@@ -108,12 +108,12 @@ static size_t kmemlab_devres_header(struct device *dev, const void *ptr)
  * Device-managed memory sits behind a devres header inside its kmalloc
  * object: its usable size is what was asked, and ksize() must never see it.
  * ksize() takes the pointer kmalloc() returned, and with slub_debug's user
- * tracking (6.2 and later: skip_orig_size_check()) it stores the cache's object size into the
- * object's debug metadata, which it finds at a fixed offset from the pointer:
- * from the devm pointer that store lands a devres header past the metadata,
- * in the object's padding, and slub_debug reports the object corrupt when it
- * is freed. The object is the kmalloc bucket of the request plus the header,
- * as devres asks for it.
+ * tracking (6.2 and later: skip_orig_size_check()) it stores the cache's
+ * object size into the object's debug metadata, which it finds at a fixed
+ * offset from the pointer: from the devm pointer that store lands a devres
+ * header past the metadata, in the object's padding, and slub_debug reports
+ * the object corrupt when it is freed. The object is the kmalloc bucket of
+ * the request plus the header, as devres asks for it.
  */
 static void kmemlab_backing(struct kmemlab_report *r, const struct kmemlab_buf *buf,
 			    const struct kmemlab_op *op)

@@ -542,21 +542,23 @@ static int kmemlab_ioc_verify(struct kmemlab_dev *kd, void __user *arg)
  * Copy out a page at a time through a bounce page: the memory may be a slab
  * object of a cache with no usercopy region, which hardened usercopy would
  * refuse, and the copy to the caller runs with the lock dropped. Each page
- * looks the allocation up again: freed or shrunk meanwhile, the read stops
- * there (ENOENT, EINVAL).
+ * looks the allocation up again and checks the rest of the range: a range
+ * past the end is refused before anything is copied, and an allocation
+ * freed or shrunk meanwhile stops the read there (ENOENT, EINVAL).
  */
 static int kmemlab_read_pages(struct kmemlab_dev *kd, struct kmemlab_read *req,
 			      void *bounce)
 {
 	u8 __user *dst = u64_to_user_ptr(req->buf);
 	struct kmemlab_buf *buf;
-	u64 done, n;
+	u64 done, rest, n;
 
 	for (done = 0; done < req->length; done += n) {
-		n = min_t(u64, PAGE_SIZE, req->length - done);
+		rest = req->length - done;
+		n = min_t(u64, PAGE_SIZE, rest);
 		if (mutex_lock_interruptible(&kd->lock))
 			return -EINTR;
-		buf = kmemlab_range(kd, req->handle, req->offset + done, &n);
+		buf = kmemlab_range(kd, req->handle, req->offset + done, &rest);
 		if (!IS_ERR(buf))
 			memcpy(bounce, buf->ptr + req->offset + done, n);
 		mutex_unlock(&kd->lock);
