@@ -66,7 +66,7 @@ cli: setup
 	@$(MAKE) -C userspace
 
 # Test tools that run in the VM beside the CLI.
-TOOLS := tests/abi-probe tests/stress tests/fuzz tests/uffd-stall
+TOOLS := tests/abi-probe tests/stress tests/fuzz tests/uffd-stall tests/walk
 TOOL_CFLAGS := -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror -Iinclude/uapi
 
 tools: $(TOOLS)

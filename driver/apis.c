@@ -17,27 +17,38 @@
 
 #include "internal.h"
 
-/* ABI gfp bits -> kernel gfp flags; the ABI never carries raw gfp_t bits. */
+/* Classes of gfp bits. */
+#define GFP_CLASS_BASE	KMEMLAB_GFP_CAP_BASE
+#define GFP_CLASS_ZONE	KMEMLAB_GFP_CAP_ZONE
+#define GFP_CLASS_MOD	KMEMLAB_GFP_CAP_MODIFIER
+
+/*
+ * ABI gfp bits -> kernel gfp flags, with the kernel's names; the ABI never
+ * carries raw gfp_t bits. DESCRIBE reports this table.
+ */
 static const struct {
 	u64 abi;
 	gfp_t gfp;
+	u64 class;
+	const char *name;
 } kmemlab_gfp_map[] = {
-	{ KMEMLAB_GFP_KERNEL,		GFP_KERNEL },
-	{ KMEMLAB_GFP_ATOMIC,		GFP_ATOMIC },
-	{ KMEMLAB_GFP_NOWAIT,		GFP_NOWAIT },
-	{ KMEMLAB_GFP_NOIO,		GFP_NOIO },
-	{ KMEMLAB_GFP_NOFS,		GFP_NOFS },
-	{ KMEMLAB_GFP_USER,		GFP_USER },
-	{ KMEMLAB_GFP_HIGHUSER,		GFP_HIGHUSER },
-	{ KMEMLAB_GFP_DMA,		GFP_DMA },
-	{ KMEMLAB_GFP_DMA32,		GFP_DMA32 },
-	{ KMEMLAB_GFP_ZERO,		__GFP_ZERO },
-	{ KMEMLAB_GFP_NOWARN,		__GFP_NOWARN },
-	{ KMEMLAB_GFP_NORETRY,		__GFP_NORETRY },
-	{ KMEMLAB_GFP_RETRY_MAYFAIL,	__GFP_RETRY_MAYFAIL },
-	{ KMEMLAB_GFP_NOFAIL,		__GFP_NOFAIL },
-	{ KMEMLAB_GFP_HIGH,		__GFP_HIGH },
-	{ KMEMLAB_GFP_ACCOUNT,		__GFP_ACCOUNT },
+	{ KMEMLAB_GFP_KERNEL, GFP_KERNEL, GFP_CLASS_BASE, "GFP_KERNEL" },
+	{ KMEMLAB_GFP_ATOMIC, GFP_ATOMIC, GFP_CLASS_BASE, "GFP_ATOMIC" },
+	{ KMEMLAB_GFP_NOWAIT, GFP_NOWAIT, GFP_CLASS_BASE, "GFP_NOWAIT" },
+	{ KMEMLAB_GFP_NOIO, GFP_NOIO, GFP_CLASS_BASE, "GFP_NOIO" },
+	{ KMEMLAB_GFP_NOFS, GFP_NOFS, GFP_CLASS_BASE, "GFP_NOFS" },
+	{ KMEMLAB_GFP_USER, GFP_USER, GFP_CLASS_BASE, "GFP_USER" },
+	{ KMEMLAB_GFP_HIGHUSER, GFP_HIGHUSER, GFP_CLASS_BASE, "GFP_HIGHUSER" },
+	{ KMEMLAB_GFP_DMA, GFP_DMA, GFP_CLASS_ZONE, "GFP_DMA" },
+	{ KMEMLAB_GFP_DMA32, GFP_DMA32, GFP_CLASS_ZONE, "GFP_DMA32" },
+	{ KMEMLAB_GFP_ZERO, __GFP_ZERO, GFP_CLASS_MOD, "__GFP_ZERO" },
+	{ KMEMLAB_GFP_NOWARN, __GFP_NOWARN, GFP_CLASS_MOD, "__GFP_NOWARN" },
+	{ KMEMLAB_GFP_NORETRY, __GFP_NORETRY, GFP_CLASS_MOD, "__GFP_NORETRY" },
+	{ KMEMLAB_GFP_RETRY_MAYFAIL, __GFP_RETRY_MAYFAIL, GFP_CLASS_MOD,
+	  "__GFP_RETRY_MAYFAIL" },
+	{ KMEMLAB_GFP_NOFAIL, __GFP_NOFAIL, GFP_CLASS_MOD, "__GFP_NOFAIL" },
+	{ KMEMLAB_GFP_HIGH, __GFP_HIGH, GFP_CLASS_MOD, "__GFP_HIGH" },
+	{ KMEMLAB_GFP_ACCOUNT, __GFP_ACCOUNT, GFP_CLASS_MOD, "__GFP_ACCOUNT" },
 };
 
 gfp_t kmemlab_gfp(u64 abi_gfp)
@@ -49,6 +60,86 @@ gfp_t kmemlab_gfp(u64 abi_gfp)
 		if (abi_gfp & kmemlab_gfp_map[i].abi)
 			gfp |= kmemlab_gfp_map[i].gfp;
 	return gfp;
+}
+
+/* Every KMEMLAB_GFP_* bit the driver knows. */
+u64 kmemlab_gfp_known(void)
+{
+	u64 bits = 0;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(kmemlab_gfp_map); i++)
+		bits |= kmemlab_gfp_map[i].abi;
+	return bits;
+}
+
+static u64 kmemlab_gfp_bits(u64 class)
+{
+	u64 bits = 0;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(kmemlab_gfp_map); i++)
+		if (kmemlab_gfp_map[i].class == class)
+			bits |= kmemlab_gfp_map[i].abi;
+	return bits;
+}
+
+/* The base type that decides whether a request may reclaim; none: NOWAIT. */
+static u64 kmemlab_gfp_base(u64 abi_gfp)
+{
+	u64 base = abi_gfp & kmemlab_gfp_bits(GFP_CLASS_BASE);
+
+	return base ?: KMEMLAB_GFP_NOWAIT;
+}
+
+/*
+ * The privilege rules of single gfp bits (see policy.c): above how many
+ * bytes a request with @abi_bit needs CAP_SYS_ADMIN, and the reason it
+ * reports. A base type that cannot reclaim takes what it gets from the
+ * atomic reserves: more than a page of that is the administrator's call.
+ */
+static u64 kmemlab_gfp_admin(u64 abi_bit, u32 *reason)
+{
+	*reason = 0;
+	if (abi_bit == KMEMLAB_GFP_NOFAIL) {
+		*reason = KMEMLAB_REASON_PERM_NOFAIL;
+		return 0;
+	}
+	if (abi_bit == KMEMLAB_GFP_DMA) {
+		*reason = KMEMLAB_REASON_PERM_DMA;
+		return KMEMLAB_DMA_USER_MAX;
+	}
+	if ((abi_bit & kmemlab_gfp_bits(GFP_CLASS_BASE)) &&
+	    !gfpflags_allow_blocking(kmemlab_gfp(abi_bit))) {
+		*reason = KMEMLAB_REASON_PERM_NO_SLEEP;
+		return PAGE_SIZE;
+	}
+	return KMEMLAB_DESC_NO_LIMIT;
+}
+
+/**
+ * kmemlab_gfp_priv() - does @size bytes with @abi_gfp need CAP_SYS_ADMIN?
+ * @abi_gfp: KMEMLAB_GFP_* bits, already validated.
+ * @size: bytes.
+ * @limit: set to the size that was passed.
+ *
+ * Return: the enum kmemlab_reason that asks for it, or 0.
+ */
+u32 kmemlab_gfp_priv(u64 abi_gfp, size_t size, u64 *limit)
+{
+	u64 bits = (abi_gfp & ~kmemlab_gfp_bits(GFP_CLASS_BASE)) |
+		   kmemlab_gfp_base(abi_gfp);
+	unsigned int i;
+	u32 reason;
+
+	for (i = 0; i < ARRAY_SIZE(kmemlab_gfp_map); i++) {
+		if (!(bits & kmemlab_gfp_map[i].abi))
+			continue;
+		*limit = kmemlab_gfp_admin(kmemlab_gfp_map[i].abi, &reason);
+		if (reason && size > *limit)
+			return reason;
+	}
+	return 0;
 }
 
 unsigned int kmemlab_order(size_t size)
@@ -78,32 +169,46 @@ unsigned int kmemlab_order(size_t size)
 			 KMEMLAB_GFP_NOWARN)
 
 /* vmalloc may sleep whatever the flags: it maps pages with GFP_KERNEL. */
-#define CAPS_VMAP	(KMEMLAB_CAP_SLEEPS | KMEMLAB_CAP_VMAP)
+#define CAPS_VMAP	(KMEMLAB_API_CAP_SLEEPS | KMEMLAB_API_CAP_VMAP |	\
+			 KMEMLAB_API_CAP_FREE_SLEEPS)
+/* Device-managed: only in process context, devres registers with GFP_KERNEL. */
+#define CAPS_DEVM	(KMEMLAB_API_CAP_DEVM | KMEMLAB_API_CAP_SLEEPS |	\
+			 KMEMLAB_API_CAP_NO_BENCH)
+#define CAP_ZEROES	KMEMLAB_API_CAP_ZEROES
 
-static u64 kmemlab_max_kmalloc(void)
+static u64 kmemlab_max_kmalloc(u32 *limit)
 {
+	*limit = KMEMLAB_LIMIT_KMALLOC;
 	return KMALLOC_MAX_SIZE;
 }
 
-static u64 kmemlab_max_pages(void)
+static u64 kmemlab_max_pages(u32 *limit)
 {
+	*limit = KMEMLAB_LIMIT_ORDER;
 	return PAGE_SIZE << KMEMLAB_MAX_PAGE_ORDER;
 }
 
-static u64 kmemlab_max_page(void)
+static u64 kmemlab_max_page(u32 *limit)
 {
+	*limit = KMEMLAB_LIMIT_PAGE;
 	return PAGE_SIZE;
 }
 
-static u64 kmemlab_max_vmalloc(void)
+static u64 kmemlab_max_vmalloc(u32 *limit)
 {
+	*limit = KMEMLAB_LIMIT_RAM;
 	return (u64)totalram_pages() << PAGE_SHIFT;
 }
 
 /* kvmalloc() refuses anything above INT_MAX. */
-static u64 kmemlab_max_kvmalloc(void)
+static u64 kmemlab_max_kvmalloc(u32 *limit)
 {
-	return min_t(u64, INT_MAX, kmemlab_max_vmalloc());
+	u64 ram = kmemlab_max_vmalloc(limit);
+
+	if (ram <= INT_MAX)
+		return ram;
+	*limit = KMEMLAB_LIMIT_INT_MAX;
+	return INT_MAX;
 }
 
 static struct device *kmemlab_op_dev(struct kmemlab_op *op)
@@ -135,6 +240,7 @@ static void *kmemlab_kcalloc(struct kmemlab_op *op)
 	return KMEMLAB_CALL(kcalloc(op->count, op->size / op->count, op->gfp));
 }
 
+/* krealloc() from NULL (ALLOC) or of @op->old (REALLOC). */
 static void *kmemlab_krealloc(struct kmemlab_op *op)
 {
 	return KMEMLAB_CALL(krealloc(op->old, op->size, op->gfp));
@@ -251,7 +357,7 @@ static void kmemlab_dma_free_coherent(struct kmemlab_buf *buf)
 			  buf->dma);
 }
 
-#define KMEMLAB_API(_api, _name, _caps, _gfp, _max, _alloc, _free)	\
+#define KMEMLAB_API(_api, _name, _caps, _gfp, _max, _alloc, _resize, _free) \
 	[KMEMLAB_API_##_api] = {					\
 		.api = KMEMLAB_API_##_api,				\
 		.name = _name,						\
@@ -259,58 +365,62 @@ static void kmemlab_dma_free_coherent(struct kmemlab_buf *buf)
 		.gfp_ok = _gfp,						\
 		.max_size = _max,					\
 		.alloc = _alloc,					\
+		.resize = _resize,					\
 		.free = _free,						\
 	}
 
-/*
- * devm memory is only ever asked for in process context: the devres action
- * that accounts for its release is registered with GFP_KERNEL.
- */
 static const struct kmemlab_api_ops kmemlab_apis[KMEMLAB_API_COUNT] = {
-	KMEMLAB_API(KMALLOC, "kmalloc", KMEMLAB_CAP_RESIZE, GFP_SLAB,
-		    kmemlab_max_kmalloc, kmemlab_kmalloc, kmemlab_kfree),
-	KMEMLAB_API(KZALLOC, "kzalloc", KMEMLAB_CAP_RESIZE, GFP_SLAB,
-		    kmemlab_max_kmalloc, kmemlab_kzalloc, kmemlab_kfree),
-	KMEMLAB_API(KCALLOC, "kcalloc", KMEMLAB_CAP_RESIZE | KMEMLAB_CAP_COUNT,
-		    GFP_SLAB, kmemlab_max_kmalloc, kmemlab_kcalloc,
+	KMEMLAB_API(KMALLOC, "kmalloc", 0, GFP_SLAB, kmemlab_max_kmalloc,
+		    kmemlab_kmalloc, kmemlab_krealloc, kmemlab_kfree),
+	KMEMLAB_API(KZALLOC, "kzalloc", CAP_ZEROES, GFP_SLAB,
+		    kmemlab_max_kmalloc, kmemlab_kzalloc, kmemlab_krealloc,
 		    kmemlab_kfree),
-	KMEMLAB_API(KREALLOC, "krealloc", KMEMLAB_CAP_RESIZE, GFP_SLAB,
-		    kmemlab_max_kmalloc, kmemlab_krealloc, kmemlab_kfree),
+	KMEMLAB_API(KCALLOC, "kcalloc", KMEMLAB_API_CAP_COUNT | CAP_ZEROES,
+		    GFP_SLAB, kmemlab_max_kmalloc, kmemlab_kcalloc,
+		    kmemlab_krealloc, kmemlab_kfree),
+	KMEMLAB_API(KREALLOC, "krealloc", 0, GFP_SLAB, kmemlab_max_kmalloc,
+		    kmemlab_krealloc, kmemlab_krealloc, kmemlab_kfree),
 	KMEMLAB_API(VMALLOC, "vmalloc", CAPS_VMAP, GFP_VMALLOC,
-		    kmemlab_max_vmalloc, kmemlab_vmalloc, kmemlab_vfree),
-	KMEMLAB_API(VZALLOC, "vzalloc", CAPS_VMAP, GFP_VMALLOC,
-		    kmemlab_max_vmalloc, kmemlab_vzalloc, kmemlab_vfree),
+		    kmemlab_max_vmalloc, kmemlab_vmalloc, NULL, kmemlab_vfree),
+	KMEMLAB_API(VZALLOC, "vzalloc", CAPS_VMAP | CAP_ZEROES, GFP_VMALLOC,
+		    kmemlab_max_vmalloc, kmemlab_vzalloc, NULL, kmemlab_vfree),
 	KMEMLAB_API(KVMALLOC, "kvmalloc", CAPS_VMAP, GFP_KVMALLOC,
-		    kmemlab_max_kvmalloc, kmemlab_kvmalloc, kmemlab_kvfree),
-	KMEMLAB_API(KVZALLOC, "kvzalloc", CAPS_VMAP, GFP_KVMALLOC,
-		    kmemlab_max_kvmalloc, kmemlab_kvzalloc, kmemlab_kvfree),
-	KMEMLAB_API(GET_FREE_PAGES, "get_free_pages", KMEMLAB_CAP_ORDER,
+		    kmemlab_max_kvmalloc, kmemlab_kvmalloc, NULL,
+		    kmemlab_kvfree),
+	KMEMLAB_API(KVZALLOC, "kvzalloc", CAPS_VMAP | CAP_ZEROES, GFP_KVMALLOC,
+		    kmemlab_max_kvmalloc, kmemlab_kvzalloc, NULL,
+		    kmemlab_kvfree),
+	KMEMLAB_API(GET_FREE_PAGES, "get_free_pages", KMEMLAB_API_CAP_ORDER,
 		    GFP_PAGES & ~KMEMLAB_GFP_HIGHUSER, kmemlab_max_pages,
-		    kmemlab_get_free_pages, kmemlab_free_pages),
-	KMEMLAB_API(ALLOC_PAGES, "alloc_pages", KMEMLAB_CAP_ORDER, GFP_PAGES,
-		    kmemlab_max_pages, kmemlab_alloc_pages,
+		    kmemlab_get_free_pages, NULL, kmemlab_free_pages),
+	KMEMLAB_API(ALLOC_PAGES, "alloc_pages", KMEMLAB_API_CAP_ORDER, GFP_PAGES,
+		    kmemlab_max_pages, kmemlab_alloc_pages, NULL,
 		    kmemlab___free_pages),
-	KMEMLAB_API(GET_ZEROED_PAGE, "get_zeroed_page", KMEMLAB_CAP_ORDER,
+	KMEMLAB_API(GET_ZEROED_PAGE, "get_zeroed_page",
+		    KMEMLAB_API_CAP_ORDER | CAP_ZEROES,
 		    GFP_PAGES & ~KMEMLAB_GFP_HIGHUSER, kmemlab_max_page,
-		    kmemlab_get_zeroed_page, kmemlab_free_page),
-	KMEMLAB_API(KMEM_CACHE, "kmem_cache", KMEMLAB_CAP_CACHE,
+		    kmemlab_get_zeroed_page, NULL, kmemlab_free_page),
+	KMEMLAB_API(KMEM_CACHE, "kmem_cache",
+		    KMEMLAB_API_CAP_CACHE | KMEMLAB_API_CAP_CREATE_ADMIN,
 		    GFP_SLAB, kmemlab_max_kmalloc, kmemlab_kmem_cache_alloc,
-		    kmemlab_kmem_cache_free),
-	KMEMLAB_API(DEVM_KMALLOC, "devm_kmalloc",
-		    KMEMLAB_CAP_DEVM | KMEMLAB_CAP_SLEEPS, GFP_SLAB,
-		    kmemlab_max_kmalloc, kmemlab_devm_kmalloc,
+		    NULL, kmemlab_kmem_cache_free),
+	KMEMLAB_API(DEVM_KMALLOC, "devm_kmalloc", CAPS_DEVM, GFP_SLAB,
+		    kmemlab_max_kmalloc, kmemlab_devm_kmalloc, NULL,
 		    kmemlab_devm_kfree),
-	KMEMLAB_API(DEVM_KZALLOC, "devm_kzalloc",
-		    KMEMLAB_CAP_DEVM | KMEMLAB_CAP_SLEEPS, GFP_SLAB,
-		    kmemlab_max_kmalloc, kmemlab_devm_kzalloc,
+	KMEMLAB_API(DEVM_KZALLOC, "devm_kzalloc", CAPS_DEVM | CAP_ZEROES,
+		    GFP_SLAB, kmemlab_max_kmalloc, kmemlab_devm_kzalloc, NULL,
 		    kmemlab_devm_kfree),
 	KMEMLAB_API(DEVM_KCALLOC, "devm_kcalloc",
-		    KMEMLAB_CAP_DEVM | KMEMLAB_CAP_SLEEPS | KMEMLAB_CAP_COUNT,
-		    GFP_SLAB, kmemlab_max_kmalloc, kmemlab_devm_kcalloc,
+		    CAPS_DEVM | KMEMLAB_API_CAP_COUNT | CAP_ZEROES, GFP_SLAB,
+		    kmemlab_max_kmalloc, kmemlab_devm_kcalloc, NULL,
 		    kmemlab_devm_kfree),
-	KMEMLAB_API(DMA_ALLOC_COHERENT, "dma_alloc_coherent", KMEMLAB_CAP_ORDER,
+	/* dma_free_coherent() must not run with interrupts off. */
+	KMEMLAB_API(DMA_ALLOC_COHERENT, "dma_alloc_coherent",
+		    KMEMLAB_API_CAP_ORDER | KMEMLAB_API_CAP_NO_BENCH |
+		    KMEMLAB_API_CAP_FREE_SLEEPS | KMEMLAB_API_CAP_DMA_MASK |
+		    KMEMLAB_API_CAP_COHERENT | CAP_ZEROES,
 		    GFP_COHERENT, kmemlab_max_pages, kmemlab_dma_alloc_coherent,
-		    kmemlab_dma_free_coherent),
+		    NULL, kmemlab_dma_free_coherent),
 };
 
 const struct kmemlab_api_ops *kmemlab_api(u32 api)
@@ -332,47 +442,246 @@ u64 kmemlab_apis_mask(void)
 }
 
 /**
+ * kmemlab_api_max() - the largest request @ops could ever satisfy here
+ * @ops: the API.
+ * @limit: set to the enum kmemlab_limit that sets it.
+ *
+ * Return: bytes; never more than a size_t holds.
+ */
+static u64 kmemlab_api_max(const struct kmemlab_api_ops *ops, u32 *limit)
+{
+	u64 max = ops->max_size(limit);
+
+	if (max > SIZE_MAX) {
+		*limit = KMEMLAB_LIMIT_SIZE_T;
+		max = SIZE_MAX;
+	}
+	return max;
+}
+
+/**
+ * kmemlab_check_size() - is @size within what @ops can ever allocate?
+ * @ops: the API.
+ * @size: bytes in total, as the u64 it came in (size_t is 32 bits on
+ *	32-bit kernels).
+ * @why: the refusal to fill, or NULL.
+ *
+ * Return: 0, or -E2BIG.
+ */
+int kmemlab_check_size(const struct kmemlab_api_ops *ops, u64 size,
+		       struct kmemlab_refusal *why)
+{
+	u32 limit;
+	u64 max = kmemlab_api_max(ops, &limit);
+
+	if (size > max)
+		return kmemlab_refuse(why, -E2BIG, KMEMLAB_REASON_SIZE_MAX,
+				      limit, max);
+	return 0;
+}
+
+/*
+ * The bytes a request of @size takes from the allocator: devm_kmalloc() puts
+ * a struct devres before the data in the same object.
+ */
+static u64 kmemlab_footprint(const struct kmemlab_api_ops *ops, u64 size)
+{
+	return ops->caps & KMEMLAB_API_CAP_DEVM ? size + KMEMLAB_DEVRES_MAX : size;
+}
+
+/*
+ * The most a request with __GFP_NOFAIL may ask of @ops: the page allocator
+ * warns about __GFP_NOFAIL above order 1. vmalloc maps order-0 pages;
+ * everything else needs get_order() of its footprint in one piece.
+ */
+static u64 kmemlab_nofail_max(const struct kmemlab_api_ops *ops)
+{
+	u32 limit;
+
+	if (ops->caps & KMEMLAB_API_CAP_VMAP)
+		return kmemlab_api_max(ops, &limit);
+	return (PAGE_SIZE << 1) - kmemlab_footprint(ops, 0);
+}
+
+/**
  * kmemlab_check_gfp() - may @ops be asked for @size bytes with @abi_gfp here?
  * @ops: the API.
  * @abi_gfp: KMEMLAB_GFP_* bits.
  * @size: bytes.
- * @context: enum kmemlab_context it will run in.
+ * @context: enum kmemlab_context it will run in, already validated.
+ * @why: the refusal to fill, or NULL.
  *
  * Refuses, before anything runs, what the kernel would warn about or what
- * would sleep where sleeping is a bug.
+ * would sleep where sleeping is a bug. Every rule here reads what DESCRIBE
+ * reports: the row's gfp set and caps, the gfp table, the context table.
  *
  * Return: 0, or -EINVAL.
  */
 int kmemlab_check_gfp(const struct kmemlab_api_ops *ops, u64 abi_gfp,
-		      size_t size, u32 context)
+		      size_t size, u32 context, struct kmemlab_refusal *why)
 {
-	gfp_t gfp = kmemlab_gfp(abi_gfp);
-	unsigned int order;
+	u64 base = abi_gfp & kmemlab_gfp_bits(GFP_CLASS_BASE);
+	u64 zone = abi_gfp & kmemlab_gfp_bits(GFP_CLASS_ZONE);
+	bool sleeps = gfpflags_allow_blocking(kmemlab_gfp(abi_gfp));
 
-	if (!abi_gfp || (abi_gfp & ~ops->gfp_ok))
-		return -EINVAL;
-	if (hweight64(abi_gfp & KMEMLAB_GFP_BASE_MASK) > 1 ||
-	    hweight64(abi_gfp & KMEMLAB_GFP_ZONE_MASK) > 1)
-		return -EINVAL;
-	if (context != KMEMLAB_CTX_PROCESS &&
-	    ((ops->caps & KMEMLAB_CAP_SLEEPS) || gfpflags_allow_blocking(gfp)))
-		return -EINVAL;
-	/*
-	 * The page allocator warns about __GFP_NOFAIL above order 1 and about
-	 * __GFP_NOFAIL callers that cannot reclaim. vmalloc maps order-0
-	 * pages; everything else needs at least get_order(size) in one piece.
-	 */
+	if (!abi_gfp)
+		return kmemlab_refuse(why, -EINVAL, KMEMLAB_REASON_GFP_NONE,
+				      0, 0);
+	if (abi_gfp & ~ops->gfp_ok)
+		return kmemlab_refuse(why, -EINVAL,
+				      KMEMLAB_REASON_GFP_NOT_TAKEN, ops->api,
+				      abi_gfp & ~ops->gfp_ok);
+	if (hweight64(base) > 1)
+		return kmemlab_refuse(why, -EINVAL,
+				      KMEMLAB_REASON_GFP_TWO_BASES, 0, base);
+	if (hweight64(zone) > 1)
+		return kmemlab_refuse(why, -EINVAL,
+				      KMEMLAB_REASON_GFP_TWO_ZONES, 0, zone);
+	if (!kmemlab_context_sleeps(context)) {
+		if (ops->caps & KMEMLAB_API_CAP_SLEEPS)
+			return kmemlab_refuse(why, -EINVAL,
+					      KMEMLAB_REASON_API_SLEEPS,
+					      context, 0);
+		if (sleeps)
+			return kmemlab_refuse(why, -EINVAL,
+					      KMEMLAB_REASON_GFP_SLEEPS,
+					      context, base);
+	}
 	if (abi_gfp & KMEMLAB_GFP_NOFAIL) {
-		/*
-		 * devm_kmalloc() puts a struct devres (private to
-		 * drivers/base/devres.c, 40 bytes on 64-bit) before the data:
-		 * 8 KiB asked is an order-2 allocation.
-		 */
-		if (ops->caps & KMEMLAB_CAP_DEVM)
-			size += KMEMLAB_DEVRES_MAX;
-		order = ops->caps & KMEMLAB_CAP_VMAP ? 0 : get_order(size);
-		if (order > 1 || !gfpflags_allow_blocking(gfp))
-			return -EINVAL;
+		if (!sleeps)
+			return kmemlab_refuse(why, -EINVAL,
+					      KMEMLAB_REASON_NOFAIL_NO_RECLAIM,
+					      0, base);
+		if (size > kmemlab_nofail_max(ops))
+			return kmemlab_refuse(why, -EINVAL,
+					      KMEMLAB_REASON_NOFAIL_ORDER,
+					      get_order(kmemlab_footprint(ops, size)),
+					      kmemlab_nofail_max(ops));
 	}
 	return 0;
+}
+
+/**
+ * kmemlab_check_call() - the API, context and size of a request
+ * @api: enum kmemlab_api asked for.
+ * @context: enum kmemlab_context asked for.
+ * @size: bytes, > 0.
+ * @why: the refusal to fill, or NULL.
+ * @out: set to the API's row.
+ *
+ * Return: 0, or -EINVAL.
+ */
+int kmemlab_check_call(u32 api, u32 context, u64 size,
+		       struct kmemlab_refusal *why,
+		       const struct kmemlab_api_ops **out)
+{
+	*out = kmemlab_api(api);
+	if (!*out)
+		return kmemlab_refuse(why, -EINVAL, KMEMLAB_REASON_API, api, 0);
+	if (!kmemlab_context_ok(context))
+		return kmemlab_refuse(why, -EINVAL, KMEMLAB_REASON_CONTEXT,
+				      context, 0);
+	if (!size)
+		return kmemlab_refuse(why, -EINVAL, KMEMLAB_REASON_SIZE_ZERO,
+				      0, 0);
+	return 0;
+}
+
+/**
+ * kmemlab_check_alloc() - may @ops allocate @size bytes, @abi_gfp, here?
+ * @ops: the API.
+ * @abi_gfp: KMEMLAB_GFP_* bits.
+ * @size: bytes in total, as the u64 it came in.
+ * @context: enum kmemlab_context, already validated.
+ * @why: the refusal to fill, or NULL.
+ *
+ * What ALLOC, REALLOC and BENCH all check, in this order: the size the API
+ * can ever satisfy, the gfp flags (kmemlab_check_gfp()), the privileges.
+ *
+ * Return: 0, or -E2BIG, -EINVAL or -EPERM.
+ */
+int kmemlab_check_alloc(const struct kmemlab_api_ops *ops, u64 abi_gfp,
+			u64 size, u32 context, struct kmemlab_refusal *why)
+{
+	int ret;
+
+	ret = kmemlab_check_size(ops, size, why);
+	if (!ret)
+		ret = kmemlab_check_gfp(ops, abi_gfp, size, context, why);
+	if (!ret)
+		ret = kmemlab_check_priv(abi_gfp, size, context, why);
+	return ret;
+}
+
+/* Fill @d with the record of one name. */
+static void kmemlab_desc_name(struct kmemlab_desc *d, u32 kind, u32 id,
+			      const char *name)
+{
+	memset(d, 0, sizeof(*d));
+	d->kind = kind;
+	d->id = id;
+	strscpy(d->name, name, sizeof(d->name));
+}
+
+/**
+ * kmemlab_describe_apis() - DESCRIBE's records of the APIs
+ * @d: room for %KMEMLAB_API_COUNT records, or NULL to count them.
+ *
+ * Return: the number of records.
+ */
+unsigned int kmemlab_describe_apis(struct kmemlab_desc *d)
+{
+	unsigned int n = 0;
+	u32 api;
+
+	for (api = 0; api < KMEMLAB_API_COUNT; api++) {
+		const struct kmemlab_api_ops *ops = kmemlab_api(api);
+
+		if (!ops)
+			continue;
+		if (d) {
+			struct kmemlab_desc *r = &d[n];
+
+			kmemlab_desc_name(r, KMEMLAB_DESC_API, api, ops->name);
+			r->caps = ops->caps |
+				  (ops->resize ? KMEMLAB_API_CAP_RESIZE : 0);
+			r->gfp = ops->gfp_ok;
+			r->max_size = kmemlab_api_max(ops, &r->limit);
+			r->admin_above = KMEMLAB_DESC_NO_LIMIT;
+		}
+		n++;
+	}
+	return n;
+}
+
+/**
+ * kmemlab_describe_gfp() - DESCRIBE's records of the gfp bits
+ * @d: room for every record, or NULL to count them.
+ *
+ * Return: the number of records.
+ */
+unsigned int kmemlab_describe_gfp(struct kmemlab_desc *d)
+{
+	unsigned int i;
+	u32 reason;
+
+	for (i = 0; d && i < ARRAY_SIZE(kmemlab_gfp_map); i++) {
+		u64 abi = kmemlab_gfp_map[i].abi;
+		struct kmemlab_desc *r = &d[i];
+
+		kmemlab_desc_name(r, KMEMLAB_DESC_GFP, __ffs64(abi),
+				  kmemlab_gfp_map[i].name);
+		r->caps = kmemlab_gfp_map[i].class;
+		if (r->caps == GFP_CLASS_BASE &&
+		    gfpflags_allow_blocking(kmemlab_gfp_map[i].gfp))
+			r->caps |= KMEMLAB_GFP_CAP_SLEEPS;
+		r->gfp = abi;
+		r->admin_above = kmemlab_gfp_admin(abi, &reason);
+		if (abi == KMEMLAB_GFP_NOFAIL) {
+			r->caps |= KMEMLAB_GFP_CAP_NEEDS_RECLAIM;
+			r->max_size = PAGE_SIZE << 1;
+			r->limit = KMEMLAB_LIMIT_ORDER_1;
+		}
+	}
+	return ARRAY_SIZE(kmemlab_gfp_map);
 }

@@ -337,54 +337,77 @@ static void kmemlab_bench_stats(u64 *s, u64 n, struct kmemlab_bench_stats *st)
 	st->max = s[n - 1];
 }
 
-/* Validate all of @req, as %KMEMLAB_IOC_ALLOC does, before anything is made. */
-static int kmemlab_bench_check(const struct kmemlab_bench *req,
-			       const struct kmemlab_api_ops **out)
+/* A malformed field of BENCH: -EINVAL naming it. */
+static int kmemlab_bench_field(struct kmemlab_bench *req, u32 field)
 {
-	const struct kmemlab_api_ops *ops = kmemlab_api(req->api);
-	int ret;
+	return kmemlab_refuse(&req->refusal, -EINVAL, KMEMLAB_REASON_FIELD,
+			      field, 0);
+}
 
-	if (!ops || !req->size || !req->context ||
-	    req->context >= KMEMLAB_CTX_COUNT)
-		return -EINVAL;
-	/* devm memory and coherent DMA are the device's, not a CPU's fast path. */
-	if ((ops->caps & KMEMLAB_CAP_DEVM) ||
-	    ops->api == KMEMLAB_API_DMA_ALLOC_COHERENT)
-		return -EINVAL;
+/* The fields of BENCH's own, before anything about the allocation. */
+static int kmemlab_bench_fields(struct kmemlab_bench *req)
+{
 	if ((req->flags & ~KMEMLAB_BENCH_CYCLES) ||
 	    memchr_inv(req->reserved, 0, sizeof(req->reserved)))
-		return -EINVAL;
-	if (!req->iterations || !req->threads)
-		return -EINVAL;
+		return kmemlab_bench_field(req, KMEMLAB_FIELD_RESERVED);
+	if (!req->iterations)
+		return kmemlab_bench_field(req, KMEMLAB_FIELD_ITERATIONS);
+	if (!req->threads)
+		return kmemlab_bench_field(req, KMEMLAB_FIELD_THREADS);
 	switch (req->pattern) {
 	case KMEMLAB_BENCH_PAIR:
 		if (req->batch)
-			return -EINVAL;
+			return kmemlab_bench_field(req, KMEMLAB_FIELD_BATCH);
 		break;
 	case KMEMLAB_BENCH_BATCH:
 		if (req->batch < 2 || req->batch > req->iterations)
-			return -EINVAL;
+			return kmemlab_bench_field(req, KMEMLAB_FIELD_BATCH);
 		break;
 	default:
-		return -EINVAL;
+		return kmemlab_bench_field(req, KMEMLAB_FIELD_PATTERN);
 	}
 	if (req->samples_len && !req->alloc_samples && !req->free_samples)
-		return -EINVAL;
-	if (req->size > ops->max_size())
-		return -E2BIG;
-	ret = kmemlab_check_gfp(ops, req->gfp, req->size, req->context);
+		return kmemlab_bench_field(req, KMEMLAB_FIELD_SAMPLES);
+	return 0;
+}
+
+/* Validate all of @req, as %KMEMLAB_IOC_ALLOC does, before anything is made. */
+static int kmemlab_bench_check(struct kmemlab_bench *req,
+			       const struct kmemlab_api_ops **out)
+{
+	struct kmemlab_refusal *why = &req->refusal;
+	const struct kmemlab_api_ops *ops;
+	int ret;
+
+	ret = kmemlab_check_call(req->api, req->context, req->size, why, &ops);
 	if (ret)
 		return ret;
+	if (ops->caps & KMEMLAB_API_CAP_NO_BENCH)
+		return kmemlab_refuse(why, -EINVAL,
+				      KMEMLAB_REASON_NOT_BENCHABLE, ops->api,
+				      0);
+	ret = kmemlab_bench_fields(req);
+	if (ret)
+		return ret;
+	/* The bench frees in the context it allocates in. */
+	if ((ops->caps & KMEMLAB_API_CAP_FREE_SLEEPS) &&
+	    !kmemlab_context_sleeps(req->context))
+		return kmemlab_refuse(why, -EINVAL, KMEMLAB_REASON_API_SLEEPS,
+				      req->context, 0);
 	if (req->threads > num_online_cpus())
-		return -E2BIG;
+		return kmemlab_refuse(why, -E2BIG, KMEMLAB_REASON_BENCH_CPUS,
+				      0, num_online_cpus());
 	if ((u64)req->iterations * req->threads > READ_ONCE(bench_max_samples))
-		return -E2BIG;
-	/* The privilege rules of ALLOC; a bench's cache is a new one. */
-	ret = kmemlab_check_priv(req->gfp, req->size, req->context);
+		return kmemlab_refuse(why, -E2BIG,
+				      KMEMLAB_REASON_BENCH_SAMPLES, 0,
+				      READ_ONCE(bench_max_samples));
+	/* The rules of ALLOC; a bench's cache is a new one. */
+	ret = kmemlab_check_alloc(ops, req->gfp, req->size, req->context, why);
 	if (ret)
 		return ret;
-	if ((ops->caps & KMEMLAB_CAP_CACHE) && !kmemlab_capable())
-		return -EPERM;
+	if ((ops->caps & KMEMLAB_API_CAP_CREATE_ADMIN) && !kmemlab_capable())
+		return kmemlab_refuse(why, -EPERM, KMEMLAB_REASON_PERM_CACHE,
+				      0, 0);
 	*out = ops;
 	return 0;
 }
@@ -413,19 +436,22 @@ static u64 kmemlab_bench_own(const struct kmemlab_bench *req, u32 batch)
  * own memory, for the whole run.
  */
 static int kmemlab_bench_charge(struct kmemlab_dev *kd,
-				const struct kmemlab_bench *req, u32 batch)
+				struct kmemlab_bench *req, u32 batch)
 {
 	u64 n = (u64)batch * req->threads, bytes;
 	int ret;
 
 	if (check_mul_overflow(n, req->size, &bytes) || bytes > S64_MAX ||
 	    n > INT_MAX)
-		return -ENOSPC;
+		return kmemlab_refuse(&req->refusal, -ENOSPC,
+				      KMEMLAB_REASON_QUOTA_BYTES, 0,
+				      READ_ONCE(kmemlab_max_bytes));
 	ret = kmemlab_charge(kd, req->api, bytes,
-			     kmemlab_dma_bytes(req->gfp, bytes), n);
+			     kmemlab_dma_bytes(req->gfp, bytes), n,
+			     &req->refusal);
 	if (ret)
 		return ret;
-	ret = kmemlab_charge_own(kmemlab_bench_own(req, batch));
+	ret = kmemlab_charge_own(kmemlab_bench_own(req, batch), &req->refusal);
 	if (ret)
 		kmemlab_uncharge(kd, req->api, bytes,
 				 kmemlab_dma_bytes(req->gfp, bytes), n);
@@ -486,7 +512,7 @@ static struct kmemlab_bench_run *kmemlab_bench_alloc(struct kmemlab_dev *kd,
 	run->kd = kd;
 	run->ops = ops;
 	run->nthreads = req->threads;
-	if (ops->caps & KMEMLAB_CAP_CACHE) {
+	if (ops->caps & KMEMLAB_API_CAP_CACHE) {
 		ret = kmemlab_bench_cache(kd, run, req->size);
 		if (ret) {
 			kmemlab_bench_free(run);
@@ -706,6 +732,7 @@ static void kmemlab_bench_clear_out(struct kmemlab_bench *req)
 	req->result = 0;
 	req->cpus = 0;
 	memset(req->out_reserved, 0, sizeof(req->out_reserved));
+	memset(&req->refusal, 0, sizeof(req->refusal));
 }
 
 /**
@@ -725,18 +752,26 @@ int kmemlab_ioc_bench(struct kmemlab_dev *kd, void __user *arg)
 
 	if (copy_from_user(&req, arg, sizeof(req)))
 		return -EFAULT;
+	kmemlab_bench_clear_out(&req);
 	ret = kmemlab_bench_check(&req, &ops);
 	if (ret)
-		return ret;
-	kmemlab_bench_clear_out(&req);
+		goto refused;
 
 	batch = req.pattern == KMEMLAB_BENCH_BATCH ? req.batch : 1;
 	ret = kmemlab_bench_charge(kd, &req, batch);
 	if (ret)
-		return ret;
+		goto refused;
 	ret = kmemlab_bench(kd, &req, ops);
 	kmemlab_bench_uncharge(kd, &req, batch);
-	if (!ret && copy_to_user(arg, &req, sizeof(req)))
-		ret = -EFAULT;
+	if (ret == -ENOMEM)
+		kmemlab_refuse(&req.refusal, ret, KMEMLAB_REASON_DRIVER_NOMEM,
+			       0, 0);
+	if (ret)
+		goto refused;
+	return copy_to_user(arg, &req, sizeof(req)) ? -EFAULT : 0;
+
+refused:
+	kmemlab_refusal_out(arg, offsetof(struct kmemlab_bench, refusal),
+			    &req.refusal);
 	return ret;
 }

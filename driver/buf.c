@@ -80,7 +80,7 @@ int kmemlab_buf_add(struct kmemlab_dev *kd, struct kmemlab_buf *buf)
 		return ret;
 	buf->report.handle = id;
 	buf->serial = ++kd->serial;
-	if (!(buf->ops->caps & KMEMLAB_CAP_DEVM))
+	if (!(buf->ops->caps & KMEMLAB_API_CAP_DEVM))
 		return 0;
 	ret = kmemlab_fault() ? -ENOMEM :
 	      devm_add_action(&kd->pdev->dev, kmemlab_devm_release, buf);
@@ -121,7 +121,7 @@ void kmemlab_buf_discard(struct kmemlab_buf *buf)
 void kmemlab_buf_free(struct kmemlab_buf *buf)
 {
 	kmemlab_buf_free_memory(buf);
-	if (buf->ops->caps & KMEMLAB_CAP_DEVM)
+	if (buf->ops->caps & KMEMLAB_API_CAP_DEVM)
 		devm_release_action(&buf->kd->pdev->dev, kmemlab_devm_release,
 				    buf);
 	else
@@ -143,7 +143,7 @@ unsigned int kmemlab_buf_free_all(struct kmemlab_dev *kd, bool unbinding)
 
 	xa_for_each(&kd->bufs, id, buf) {
 		xa_erase(&kd->bufs, id);
-		if (!unbinding || !(buf->ops->caps & KMEMLAB_CAP_DEVM))
+		if (!unbinding || !(buf->ops->caps & KMEMLAB_API_CAP_DEVM))
 			kmemlab_buf_free(buf);
 		n++;
 	}

@@ -18,6 +18,7 @@
 #include <linux/ktime.h>
 #include <linux/preempt.h>
 #include <linux/spinlock.h>
+#include <linux/string.h>
 #include <linux/workqueue.h>
 
 #include "internal.h"
@@ -46,7 +47,7 @@ static void kmemlab_exec(void *data)
 
 	op->seen = kmemlab_seen();
 	start = ktime_get_ns();
-	op->ptr = op->ops->alloc(op);
+	op->ptr = op->old ? op->ops->resize(op) : op->ops->alloc(op);
 	op->time_ns = ktime_get_ns() - start;
 }
 
@@ -134,17 +135,84 @@ static void kmemlab_run_hardirq(struct kmemlab_call *call)
 	irq_work_sync(&call->work);
 }
 
-static void (* const kmemlab_runners[KMEMLAB_CTX_COUNT])(struct kmemlab_call *) = {
-	[KMEMLAB_CTX_PROCESS] = kmemlab_run_process,
-	[KMEMLAB_CTX_ATOMIC] = kmemlab_run_atomic,
-	[KMEMLAB_CTX_SOFTIRQ] = kmemlab_run_softirq,
-	[KMEMLAB_CTX_HARDIRQ] = kmemlab_run_hardirq,
+/*
+ * The contexts: one row each, with the name DESCRIBE reports and whether an
+ * allocation may sleep there. Every "may it sleep here" in the driver
+ * reads @sleeps.
+ */
+static const struct {
+	const char *name;
+	bool sleeps;
+	void (*run)(struct kmemlab_call *call);
+} kmemlab_contexts[KMEMLAB_CTX_COUNT] = {
+	[KMEMLAB_CTX_PROCESS] = { "process", true, kmemlab_run_process },
+	[KMEMLAB_CTX_ATOMIC] = { "atomic", false, kmemlab_run_atomic },
+	[KMEMLAB_CTX_SOFTIRQ] = { "softirq", false, kmemlab_run_softirq },
+	[KMEMLAB_CTX_HARDIRQ] = { "hardirq", false, kmemlab_run_hardirq },
 };
+
+/**
+ * kmemlab_context_ok() - is @context one the driver can run in?
+ * @context: a caller's enum kmemlab_context.
+ *
+ * Return: true if so.
+ */
+bool kmemlab_context_ok(u32 context)
+{
+	return context < KMEMLAB_CTX_COUNT && kmemlab_contexts[context].run;
+}
+
+/**
+ * kmemlab_context_sleeps() - may an allocation sleep in @context?
+ * @context: enum kmemlab_context, already validated.
+ *
+ * Return: true if so.
+ */
+bool kmemlab_context_sleeps(u32 context)
+{
+	return kmemlab_context_ok(context) && kmemlab_contexts[context].sleeps;
+}
+
+/**
+ * kmemlab_describe_contexts() - DESCRIBE's records of the contexts
+ * @d: room for %KMEMLAB_CTX_COUNT records, or NULL to count them.
+ *
+ * An allocation that may not sleep takes from the atomic reserves: above a
+ * page that needs CAP_SYS_ADMIN (see policy.c).
+ *
+ * Return: the number of records.
+ */
+unsigned int kmemlab_describe_contexts(struct kmemlab_desc *d)
+{
+	unsigned int n = 0;
+	u32 ctx;
+
+	for (ctx = 0; ctx < KMEMLAB_CTX_COUNT; ctx++) {
+		struct kmemlab_desc *r;
+
+		if (!kmemlab_context_ok(ctx))
+			continue;
+		if (d) {
+			r = &d[n];
+			memset(r, 0, sizeof(*r));
+			r->kind = KMEMLAB_DESC_CONTEXT;
+			r->id = ctx;
+			strscpy(r->name, kmemlab_contexts[ctx].name,
+				sizeof(r->name));
+			r->caps = kmemlab_contexts[ctx].sleeps ?
+				  KMEMLAB_CTX_CAP_SLEEPS : 0;
+			r->admin_above = kmemlab_contexts[ctx].sleeps ?
+					 KMEMLAB_DESC_NO_LIMIT : PAGE_SIZE;
+		}
+		n++;
+	}
+	return n;
+}
 
 /**
  * kmemlab_run_fn() - call @fn(@data) in @context and wait for it to return
  * @context: enum kmemlab_context.
- * @fn: the function; it must not sleep outside %KMEMLAB_CTX_PROCESS.
+ * @fn: the function; it must not sleep where the context may not.
  * @data: its argument.
  *
  * Softirq and hardirq calls run on the caller's CPU (queue_work() on the
@@ -157,10 +225,10 @@ int kmemlab_run_fn(u32 context, void (*fn)(void *data), void *data)
 {
 	struct kmemlab_call call = { .fn = fn, .data = data };
 
-	if (!context || context >= KMEMLAB_CTX_COUNT)
+	if (!kmemlab_context_ok(context))
 		return -EINVAL;
 	init_completion(&call.done);
-	kmemlab_runners[context](&call);
+	kmemlab_contexts[context].run(&call);
 	return 0;
 }
 
@@ -183,7 +251,7 @@ u32 kmemlab_contexts_mask(void)
 	u32 ctx;
 
 	for (ctx = 0; ctx < KMEMLAB_CTX_COUNT; ctx++)
-		if (kmemlab_runners[ctx])
+		if (kmemlab_context_ok(ctx))
 			mask |= BIT(ctx);
 	return mask;
 }

@@ -150,7 +150,7 @@ static int kmemlab_dma_map_locked(struct kmemlab_dev *kd, struct kmemlab_dma *re
 	if (!buf)
 		return -ENOENT;
 	req->mask = dma_get_mask(dev);
-	if (buf->ops->api == KMEMLAB_API_DMA_ALLOC_COHERENT) {
+	if (buf->ops->caps & KMEMLAB_API_CAP_COHERENT) {
 		req->result |= KMEMLAB_DMA_COHERENT;
 		req->bus = buf->dma;
 		req->nents = 1;

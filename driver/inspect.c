@@ -118,7 +118,7 @@ static size_t kmemlab_devres_header(struct device *dev, const void *ptr)
 static void kmemlab_backing(struct kmemlab_report *r, const struct kmemlab_buf *buf,
 			    const struct kmemlab_op *op)
 {
-	bool devm = buf->ops->caps & KMEMLAB_CAP_DEVM;
+	bool devm = buf->ops->caps & KMEMLAB_API_CAP_DEVM;
 	const void *ptr = op->ptr;
 	struct folio *folio;
 	size_t object, hdr;
@@ -151,7 +151,7 @@ static void kmemlab_backing(struct kmemlab_report *r, const struct kmemlab_buf *
 	}
 	/* kmalloc_large() hands out compound pages; the page APIs give @order. */
 	r->backing = KMEMLAB_BACKING_PAGES;
-	r->order = buf->ops->caps & KMEMLAB_CAP_ORDER ? op->order :
+	r->order = buf->ops->caps & KMEMLAB_API_CAP_ORDER ? op->order :
 		   folio_order(folio);
 	r->usable = devm ? op->size : PAGE_SIZE << r->order;
 }
@@ -181,7 +181,7 @@ void kmemlab_inspect(struct kmemlab_buf *buf, const struct kmemlab_op *op,
 	/* First, before anything writes it. */
 	if (!memchr_inv(op->ptr, 0, op->size))
 		r->flags |= KMEMLAB_REPORT_ZEROED;
-	if (buf->ops->caps & KMEMLAB_CAP_DEVM)
+	if (buf->ops->caps & KMEMLAB_API_CAP_DEVM)
 		r->flags |= KMEMLAB_REPORT_DEVM;
 	kmemlab_backing(r, buf, op);
 	kmemlab_walk_pages(r, op->ptr, op->size, op->gfp);

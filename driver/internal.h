@@ -25,6 +25,7 @@
 #include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/types.h>
+#include <linux/uaccess.h>
 #include <linux/xarray.h>
 #include <linux/kmemlab.h>
 
@@ -45,36 +46,72 @@
 struct kmemlab_buf;
 struct kmemlab_op;
 
-/* What an API needs besides a size and gfp flags; what it promises. */
-#define KMEMLAB_CAP_SLEEPS	BIT(0)	/* may sleep whatever the gfp flags */
-#define KMEMLAB_CAP_DEVM	BIT(1)	/* device-managed; freed by devres */
-#define KMEMLAB_CAP_COUNT	BIT(2)	/* takes count x size */
-#define KMEMLAB_CAP_CACHE	BIT(3)	/* takes a cache name, align, flags */
-#define KMEMLAB_CAP_RESIZE	BIT(4)	/* krealloc() may resize it */
-#define KMEMLAB_CAP_ORDER	BIT(5)	/* page allocator: size -> order */
-#define KMEMLAB_CAP_VMAP	BIT(6)	/* maps order-0 pages (may be vmalloc) */
-
 /**
  * struct kmemlab_api_ops - one row of the back-end table
  * @api: enum kmemlab_api.
  * @name: the kernel function's name.
- * @caps: KMEMLAB_CAP_* bits.
+ * @caps: KMEMLAB_API_CAP_* bits: what the API takes and promises; DESCRIBE
+ *	hands them to userspace as they are.
  * @gfp_ok: the KMEMLAB_GFP_* bits the API accepts.
- * @max_size: the largest request the API could ever satisfy.
+ * @max_size: the largest request the API could ever satisfy; sets *@limit
+ *	to the enum kmemlab_limit that sets it.
  * @alloc: allocate @op->size bytes with @op->gfp; runs in the requested
  *	context, so it may only use @op and must not sleep unless the API or
  *	the gfp flags allow it. Returns the memory or NULL.
- * @free: free @buf's memory; process context.
+ * @resize: resize @op->old to @op->size bytes (REALLOC), like @alloc; NULL
+ *	when the API cannot resize.
+ * @free: free @buf's memory. Runs in process context (FREE, unbind,
+ *	ALLOC's unwinding), or in the context the bench allocated it in, so
+ *	it must not sleep unless the row has %KMEMLAB_API_CAP_FREE_SLEEPS,
+ *	and then BENCH runs the API in process context only.
  */
 struct kmemlab_api_ops {
 	u32 api;
 	const char *name;
-	u32 caps;
+	u64 caps;
 	u64 gfp_ok;
-	u64 (*max_size)(void);
+	u64 (*max_size)(u32 *limit);
 	void *(*alloc)(struct kmemlab_op *op);
+	void *(*resize)(struct kmemlab_op *op);
 	void (*free)(struct kmemlab_buf *buf);
 };
+
+/**
+ * kmemlab_refuse() - record why a request is refused, and return @err
+ * @why: where the caller reports it (struct kmemlab_refusal), or NULL.
+ * @err: the negative errno.
+ * @reason: enum kmemlab_reason.
+ * @arg: what it is about.
+ * @value: the limit passed, or the gfp bits at fault.
+ *
+ * Return: @err.
+ */
+static inline int kmemlab_refuse(struct kmemlab_refusal *why, int err,
+				 u32 reason, u32 arg, u64 value)
+{
+	if (why) {
+		why->reason = reason;
+		why->arg = arg;
+		why->value = value;
+	}
+	return err;
+}
+
+/**
+ * kmemlab_refusal_out() - tell the caller why its request was refused
+ * @arg: the command's user argument.
+ * @offset: where its struct kmemlab_refusal lies.
+ * @why: the refusal.
+ *
+ * Only the refusal is copied out: the rest of the caller's struct is left
+ * as it was. A failed copy is not reported: the errno says enough.
+ */
+static inline void kmemlab_refusal_out(void __user *arg, size_t offset,
+				       const struct kmemlab_refusal *why)
+{
+	if (copy_to_user(arg + offset, why, sizeof(*why)))
+		return;
+}
 
 /**
  * struct kmemlab_cache - a kmem_cache created for %KMEMLAB_API_KMEM_CACHE
@@ -225,9 +262,11 @@ extern unsigned long kmemlab_dma_max_bytes;
 bool kmemlab_fault(void);
 bool kmemlab_capable(void);
 bool kmemlab_may_sleep(u64 abi_gfp, u32 context);
-int kmemlab_check_priv(u64 abi_gfp, size_t size, u32 context);
-int kmemlab_charge(struct kmemlab_dev *kd, u32 api, s64 bytes, s64 dma, int n);
-int kmemlab_charge_own(s64 bytes);
+int kmemlab_check_priv(u64 abi_gfp, size_t size, u32 context,
+		       struct kmemlab_refusal *why);
+int kmemlab_charge(struct kmemlab_dev *kd, u32 api, s64 bytes, s64 dma, int n,
+		   struct kmemlab_refusal *why);
+int kmemlab_charge_own(s64 bytes, struct kmemlab_refusal *why);
 void kmemlab_uncharge_own(s64 bytes);
 void kmemlab_uncharge(struct kmemlab_dev *kd, u32 api, s64 bytes, s64 dma,
 		      int n);
@@ -237,15 +276,29 @@ s64 kmemlab_dma_bytes(u64 abi_gfp, u64 size);
 /* apis.c */
 const struct kmemlab_api_ops *kmemlab_api(u32 api);
 u64 kmemlab_apis_mask(void);
+int kmemlab_check_size(const struct kmemlab_api_ops *ops, u64 size,
+		       struct kmemlab_refusal *why);
 gfp_t kmemlab_gfp(u64 abi_gfp);
+u64 kmemlab_gfp_known(void);
+u32 kmemlab_gfp_priv(u64 abi_gfp, size_t size, u64 *limit);
 int kmemlab_check_gfp(const struct kmemlab_api_ops *ops, u64 abi_gfp,
-		      size_t size, u32 context);
+		      size_t size, u32 context, struct kmemlab_refusal *why);
+int kmemlab_check_call(u32 api, u32 context, u64 size,
+		       struct kmemlab_refusal *why,
+		       const struct kmemlab_api_ops **out);
+int kmemlab_check_alloc(const struct kmemlab_api_ops *ops, u64 abi_gfp,
+			u64 size, u32 context, struct kmemlab_refusal *why);
 unsigned int kmemlab_order(size_t size);
+unsigned int kmemlab_describe_apis(struct kmemlab_desc *d);
+unsigned int kmemlab_describe_gfp(struct kmemlab_desc *d);
 
 /* context.c */
 int kmemlab_run(struct kmemlab_op *op, u32 context);
 int kmemlab_run_fn(u32 context, void (*fn)(void *data), void *data);
 u32 kmemlab_contexts_mask(void);
+bool kmemlab_context_ok(u32 context);
+bool kmemlab_context_sleeps(u32 context);
+unsigned int kmemlab_describe_contexts(struct kmemlab_desc *d);
 
 /* inspect.c */
 void kmemlab_inspect(struct kmemlab_buf *buf, const struct kmemlab_op *op,

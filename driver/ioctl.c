@@ -31,7 +31,7 @@ static_assert(sizeof(struct kmemlab_count) == 16);
 static_assert(sizeof(struct kmemlab_range) == 16);
 static_assert(sizeof(struct kmemlab_info) == 888);
 static_assert(sizeof(struct kmemlab_alloc) == 264);
-static_assert(sizeof(struct kmemlab_realloc) == 200);
+static_assert(sizeof(struct kmemlab_realloc) == 216);
 static_assert(sizeof(struct kmemlab_free) == 16);
 static_assert(sizeof(struct kmemlab_query) == 168);
 static_assert(sizeof(struct kmemlab_list) == 24);
@@ -40,6 +40,14 @@ static_assert(sizeof(struct kmemlab_read) == 32);
 static_assert(sizeof(struct kmemlab_dma) == 56);
 static_assert(sizeof(struct kmemlab_bench_stats) == 64);
 static_assert(sizeof(struct kmemlab_bench) == 312);
+static_assert(sizeof(struct kmemlab_refusal) == 16);
+static_assert(sizeof(struct kmemlab_desc) == 96);
+static_assert(sizeof(struct kmemlab_describe) == 24);
+/* The refusal sits where userspace reads it after a failed command. */
+static_assert(offsetof(struct kmemlab_alloc, refusal) == 88);
+static_assert(offsetof(struct kmemlab_realloc, refusal) == 40);
+static_assert(offsetof(struct kmemlab_bench, refusal) == 296);
+static_assert(offsetof(struct kmemlab_info, features) == 856);
 /* INFO's bitmasks and slots hold every API, context and zone. */
 static_assert(KMEMLAB_API_COUNT <= KMEMLAB_API_SLOTS);
 static_assert(KMEMLAB_ZONE_COUNT <= KMEMLAB_ZONE_SLOTS);
@@ -71,9 +79,9 @@ static int kmemlab_ioc_info(struct kmemlab_dev *kd, void __user *arg)
 	info->abi_version = KMEMLAB_ABI_VERSION;
 	info->device_id = kd->node->id;
 	info->apis = kmemlab_apis_mask();
-	info->gfp = KMEMLAB_GFP_BASE_MASK | KMEMLAB_GFP_ZONE_MASK |
-		    KMEMLAB_GFP_MOD_MASK;
+	info->gfp = kmemlab_gfp_known();
 	info->contexts = kmemlab_contexts_mask();
+	info->features = KMEMLAB_FEATURE_DESCRIBE | KMEMLAB_FEATURE_REFUSAL;
 	info->max_bytes = READ_ONCE(kmemlab_max_bytes);
 	info->max_allocs = READ_ONCE(kmemlab_max_allocs);
 	info->dma_max_bytes = READ_ONCE(kmemlab_dma_max_bytes);
@@ -98,31 +106,37 @@ static int kmemlab_ioc_info(struct kmemlab_dev *kd, void __user *arg)
 
 /* The API-specific fields of an ALLOC request: set where needed, else zero. */
 static int kmemlab_alloc_args(const struct kmemlab_api_ops *ops,
-			      const struct kmemlab_alloc *req, u64 *total)
+			      const struct kmemlab_alloc *req, u64 *total,
+			      struct kmemlab_refusal *why)
 {
-	bool cache = ops->caps & KMEMLAB_CAP_CACHE;
+	bool cache = ops->caps & KMEMLAB_API_CAP_CACHE;
+	u32 field = 0;
 
-	if (req->pad || memchr_inv(req->reserved, 0, sizeof(req->reserved)))
-		return -EINVAL;
-	if (!cache && (req->align || req->flags ||
-		       memchr_inv(req->name, 0, sizeof(req->name))))
-		return -EINVAL;
-	if (req->flags & ~KMEMLAB_ALLOC_HWCACHE_ALIGN)
-		return -EINVAL;
-	if (cache && (!kmemlab_cache_name_ok(req->name) ||
-		      (req->align && (!is_power_of_2(req->align) ||
-				      req->align > PAGE_SIZE))))
-		return -EINVAL;
-	if (!(ops->caps & KMEMLAB_CAP_COUNT)) {
-		if (req->count)
-			return -EINVAL;
+	if (req->pad || memchr_inv(req->reserved, 0, sizeof(req->reserved)) ||
+	    (req->flags & ~KMEMLAB_ALLOC_HWCACHE_ALIGN))
+		field = KMEMLAB_FIELD_RESERVED;
+	else if (!cache && req->flags)
+		field = KMEMLAB_FIELD_FLAGS;
+	else if (!cache && req->align)
+		field = KMEMLAB_FIELD_ALIGN;
+	else if (cache != !!memchr_inv(req->name, 0, sizeof(req->name)) ||
+		 (cache && !kmemlab_cache_name_ok(req->name)))
+		field = KMEMLAB_FIELD_NAME;
+	else if (cache && req->align && (!is_power_of_2(req->align) ||
+					 req->align > PAGE_SIZE))
+		field = KMEMLAB_FIELD_ALIGN;
+	else if (!(ops->caps & KMEMLAB_API_CAP_COUNT) != !req->count)
+		field = KMEMLAB_FIELD_COUNT;
+	if (field)
+		return kmemlab_refuse(why, -EINVAL, KMEMLAB_REASON_FIELD, field,
+				      0);
+	if (!(ops->caps & KMEMLAB_API_CAP_COUNT)) {
 		*total = req->size;
 		return 0;
 	}
-	if (!req->count)
-		return -EINVAL;
 	if (check_mul_overflow(req->size, (u64)req->count, total))
-		return -EOVERFLOW;
+		return kmemlab_refuse(why, -EOVERFLOW, KMEMLAB_REASON_OVERFLOW,
+				      0, 0);
 	return 0;
 }
 
@@ -131,7 +145,8 @@ static int kmemlab_alloc_args(const struct kmemlab_api_ops *ops,
  * Looked up first, so that a refusal allocates nothing.
  */
 static int kmemlab_alloc_cache_ok(struct kmemlab_dev *kd,
-				  const struct kmemlab_alloc *req)
+				  const struct kmemlab_alloc *req,
+				  struct kmemlab_refusal *why)
 {
 	struct kmemlab_cache *c;
 	int ret;
@@ -139,8 +154,12 @@ static int kmemlab_alloc_cache_ok(struct kmemlab_dev *kd,
 	ret = kmemlab_cache_find(kd, req->name, req->size, req->align,
 				 req->flags, &c);
 	if (ret)
-		return ret;
-	return !c && !kmemlab_capable() ? -EPERM : 0;
+		return kmemlab_refuse(why, ret, KMEMLAB_REASON_CACHE_MISMATCH,
+				      0, 0);
+	if (!c && !kmemlab_capable())
+		return kmemlab_refuse(why, -EPERM, KMEMLAB_REASON_PERM_CACHE,
+				      0, 0);
+	return 0;
 }
 
 /* Charge, run in context, inspect, register; unwind on any failure. */
@@ -156,16 +175,17 @@ static int kmemlab_alloc_locked(struct kmemlab_dev *kd,
 		.count = req->count,
 		.order = kmemlab_order(total),
 	};
+	struct kmemlab_refusal *why = &req->refusal;
 	s64 dma = kmemlab_dma_bytes(req->gfp, total);
 	struct kmemlab_buf *buf;
 	int ret;
 
-	if (ops->caps & KMEMLAB_CAP_CACHE) {
-		ret = kmemlab_alloc_cache_ok(kd, req);
+	if (ops->caps & KMEMLAB_API_CAP_CACHE) {
+		ret = kmemlab_alloc_cache_ok(kd, req, why);
 		if (ret)
 			return ret;
 	}
-	ret = kmemlab_charge(kd, ops->api, total, dma, 1);
+	ret = kmemlab_charge(kd, ops->api, total, dma, 1, why);
 	if (ret)
 		return ret;
 	buf = kmemlab_fault() ? NULL : kzalloc(sizeof(*buf), GFP_KERNEL);
@@ -176,7 +196,7 @@ static int kmemlab_alloc_locked(struct kmemlab_dev *kd,
 	buf->ops = ops;
 	buf->kd = kd;
 	buf->order = op.order;
-	if (ops->caps & KMEMLAB_CAP_CACHE) {
+	if (ops->caps & KMEMLAB_API_CAP_CACHE) {
 		ret = kmemlab_cache_get(kd, req->name, req->size, req->align,
 					req->flags, &buf->cache);
 		if (ret)
@@ -184,10 +204,13 @@ static int kmemlab_alloc_locked(struct kmemlab_dev *kd,
 		op.cache = buf->cache->cache;
 	}
 	ret = kmemlab_run(&op, req->context);
-	if (!ret && !op.ptr)
-		ret = -ENOMEM;
 	if (ret)
 		goto err_cache;
+	if (!op.ptr) {
+		ret = kmemlab_refuse(why, -ENOMEM, KMEMLAB_REASON_ALLOCATOR,
+				     0, 0);
+		goto err_cache;
+	}
 	buf->ptr = op.ptr;
 	buf->dma = op.dma;
 	kmemlab_inspect(buf, &op, req->gfp, req->context);
@@ -195,7 +218,9 @@ static int kmemlab_alloc_locked(struct kmemlab_dev *kd,
 	if (ret) {
 		/* Frees the memory and the buf, and uncharges what inspect set. */
 		kmemlab_buf_discard(buf);
-		return ret;
+		return kmemlab_refuse(why, ret, ret == -EBUSY ?
+				      KMEMLAB_REASON_HANDLES :
+				      KMEMLAB_REASON_DRIVER_NOMEM, 0, 0);
 	}
 	kmemlab_report_out(buf, &req->report);
 	return 0;
@@ -207,6 +232,27 @@ err_buf:
 	kfree(buf);
 err_charge:
 	kmemlab_uncharge(kd, ops->api, total, dma, 1);
+	if (ret == -ENOMEM && !why->reason)
+		kmemlab_refuse(why, ret, KMEMLAB_REASON_DRIVER_NOMEM, 0, 0);
+	return ret;
+}
+
+/*
+ * Every check of an ALLOC request, in the order the UAPI header documents,
+ * before anything is allocated.
+ */
+static int kmemlab_alloc_check(struct kmemlab_alloc *req,
+			       const struct kmemlab_api_ops **out, u64 *total)
+{
+	struct kmemlab_refusal *why = &req->refusal;
+	int ret;
+
+	ret = kmemlab_check_call(req->api, req->context, req->size, why, out);
+	if (!ret)
+		ret = kmemlab_alloc_args(*out, req, total, why);
+	if (!ret)
+		ret = kmemlab_check_alloc(*out, req->gfp, *total, req->context,
+					  why);
 	return ret;
 }
 
@@ -220,22 +266,10 @@ static int kmemlab_ioc_alloc(struct kmemlab_dev *kd, void __user *arg)
 
 	if (copy_from_user(&req, arg, sizeof(req)))
 		return -EFAULT;
-	ops = kmemlab_api(req.api);
-	if (!ops || !req.size || !req.context ||
-	    req.context >= KMEMLAB_CTX_COUNT)
-		return -EINVAL;
-	ret = kmemlab_alloc_args(ops, &req, &total);
+	memset(&req.refusal, 0, sizeof(req.refusal));
+	ret = kmemlab_alloc_check(&req, &ops, &total);
 	if (ret)
-		return ret;
-	/* Checked as the u64 it came in: size_t is 32 bits on 32-bit kernels. */
-	if (total > ops->max_size() || (size_t)total != total)
-		return -E2BIG;
-	ret = kmemlab_check_gfp(ops, req.gfp, total, req.context);
-	if (ret)
-		return ret;
-	ret = kmemlab_check_priv(req.gfp, total, req.context);
-	if (ret)
-		return ret;
+		goto refused;
 
 	if (mutex_lock_interruptible(&kd->lock))
 		return -EINTR;
@@ -243,9 +277,11 @@ static int kmemlab_ioc_alloc(struct kmemlab_dev *kd, void __user *arg)
 	if (!ret)
 		serial = kmemlab_buf_get(kd, req.report.handle)->serial;
 	mutex_unlock(&kd->lock);
+	if (ret)
+		goto refused;
 	/* Copied out unlocked: a slow fault on @arg holds up no other caller. */
-	if (ret || !copy_to_user(arg, &req, sizeof(req)))
-		return ret;
+	if (!copy_to_user(arg, &req, sizeof(req)))
+		return 0;
 	/*
 	 * Nobody learnt the handle: take the allocation back, unless someone
 	 * freed it meanwhile (a handle can be guessed) and maybe got the
@@ -259,15 +295,24 @@ static int kmemlab_ioc_alloc(struct kmemlab_dev *kd, void __user *arg)
 	}
 	mutex_unlock(&kd->lock);
 	return -EFAULT;
+
+refused:
+	kmemlab_refusal_out(arg, offsetof(struct kmemlab_alloc, refusal),
+			    &req.refusal);
+	return ret;
 }
 
+/*
+ * Resize with the row's own resize operation, checked against the row's
+ * limits: the handle's API decides, so it is looked up first.
+ */
 static int kmemlab_realloc_locked(struct kmemlab_dev *kd,
 				  struct kmemlab_realloc *req)
 {
-	const struct kmemlab_api_ops *krealloc_ops = kmemlab_api(KMEMLAB_API_KREALLOC);
+	struct kmemlab_refusal *why = &req->refusal;
 	struct kmemlab_buf *buf = kmemlab_buf_get(kd, req->handle);
+	const struct kmemlab_api_ops *ops;
 	struct kmemlab_op op = {
-		.ops = krealloc_ops,
 		.kd = kd,
 		.gfp = kmemlab_gfp(req->gfp) | __GFP_NOWARN,
 		.size = req->size,
@@ -276,22 +321,32 @@ static int kmemlab_realloc_locked(struct kmemlab_dev *kd,
 	int ret;
 
 	if (!buf)
-		return -ENOENT;
-	if (!(buf->ops->caps & KMEMLAB_CAP_RESIZE))
-		return -EINVAL;
+		return kmemlab_refuse(why, -ENOENT, KMEMLAB_REASON_NO_HANDLE,
+				      0, 0);
+	ops = buf->ops;
+	if (!ops->resize)
+		return kmemlab_refuse(why, -EINVAL,
+				      KMEMLAB_REASON_NOT_RESIZABLE, ops->api,
+				      0);
+	ret = kmemlab_check_alloc(ops, req->gfp, req->size, req->context,
+				  why);
+	if (ret)
+		return ret;
 	delta = (s64)req->size - (s64)buf->report.size;
 	dma = kmemlab_dma_bytes(req->gfp, req->size) -
 	      kmemlab_dma_bytes(buf->report.gfp, buf->report.size);
-	ret = kmemlab_charge(kd, buf->ops->api, delta, dma, 0);
+	ret = kmemlab_charge(kd, ops->api, delta, dma, 0, why);
 	if (ret)
 		return ret;
+	op.ops = ops;
 	op.old = buf->ptr;
 	op.order = kmemlab_order(req->size);
 	ret = kmemlab_run(&op, req->context);
 	if (!ret && !op.ptr)
-		ret = -ENOMEM;
+		ret = kmemlab_refuse(why, -ENOMEM, KMEMLAB_REASON_ALLOCATOR,
+				     0, 0);
 	if (ret) {
-		kmemlab_uncharge(kd, buf->ops->api, delta, dma, 0);
+		kmemlab_uncharge(kd, ops->api, delta, dma, 0);
 		return ret;
 	}
 	buf->ptr = op.ptr;
@@ -300,33 +355,45 @@ static int kmemlab_realloc_locked(struct kmemlab_dev *kd,
 	return 0;
 }
 
+/* What REALLOC can check before it knows the handle's API. */
+static int kmemlab_realloc_check(struct kmemlab_realloc *req)
+{
+	struct kmemlab_refusal *why = &req->refusal;
+
+	if (!kmemlab_context_ok(req->context))
+		return kmemlab_refuse(why, -EINVAL, KMEMLAB_REASON_CONTEXT,
+				      req->context, 0);
+	if (!req->size)
+		return kmemlab_refuse(why, -EINVAL, KMEMLAB_REASON_SIZE_ZERO,
+				      0, 0);
+	if (memchr_inv(req->reserved, 0, sizeof(req->reserved)))
+		return kmemlab_refuse(why, -EINVAL, KMEMLAB_REASON_FIELD,
+				      KMEMLAB_FIELD_RESERVED, 0);
+	return 0;
+}
+
 static int kmemlab_ioc_realloc(struct kmemlab_dev *kd, void __user *arg)
 {
-	const struct kmemlab_api_ops *ops = kmemlab_api(KMEMLAB_API_KREALLOC);
 	struct kmemlab_realloc req;
 	int ret;
 
 	if (copy_from_user(&req, arg, sizeof(req)))
 		return -EFAULT;
-	if (!req.size || !req.context || req.context >= KMEMLAB_CTX_COUNT ||
-	    memchr_inv(req.reserved, 0, sizeof(req.reserved)))
-		return -EINVAL;
-	if (req.size > ops->max_size())
-		return -E2BIG;
-	ret = kmemlab_check_gfp(ops, req.gfp, req.size, req.context);
-	if (ret)
+	memset(&req.refusal, 0, sizeof(req.refusal));
+	ret = kmemlab_realloc_check(&req);
+	if (!ret) {
+		if (mutex_lock_interruptible(&kd->lock))
+			return -EINTR;
+		ret = kmemlab_realloc_locked(kd, &req);
+		mutex_unlock(&kd->lock);
+	}
+	if (ret) {
+		kmemlab_refusal_out(arg,
+				    offsetof(struct kmemlab_realloc, refusal),
+				    &req.refusal);
 		return ret;
-	ret = kmemlab_check_priv(req.gfp, req.size, req.context);
-	if (ret)
-		return ret;
-
-	if (mutex_lock_interruptible(&kd->lock))
-		return -EINTR;
-	ret = kmemlab_realloc_locked(kd, &req);
-	mutex_unlock(&kd->lock);
-	if (!ret && copy_to_user(arg, &req, sizeof(req)))
-		ret = -EFAULT;
-	return ret;
+	}
+	return copy_to_user(arg, &req, sizeof(req)) ? -EFAULT : 0;
 }
 
 static int kmemlab_ioc_free(struct kmemlab_dev *kd, void __user *arg)
@@ -589,6 +656,43 @@ static int kmemlab_ioc_read(struct kmemlab_dev *kd, void __user *arg)
 	return ret;
 }
 
+/*
+ * The APIs, the contexts and the gfp bits as the tables that every check
+ * reads describe them.
+ */
+static int kmemlab_ioc_describe(struct kmemlab_dev *kd, void __user *arg)
+{
+	struct kmemlab_describe req;
+	struct kmemlab_desc *recs;
+	unsigned int n;
+	int ret = 0;
+
+	if (copy_from_user(&req, arg, sizeof(req)))
+		return -EFAULT;
+	if (req.flags || (req.capacity && !req.records))
+		return -EINVAL;
+	n = kmemlab_describe_apis(NULL) + kmemlab_describe_contexts(NULL) +
+	    kmemlab_describe_gfp(NULL);
+	if (!req.capacity) {
+		req.needed = n;
+		req.returned = 0;
+		return copy_to_user(arg, &req, sizeof(req)) ? -EFAULT : 0;
+	}
+	recs = kmemlab_fault() ? NULL : kcalloc(n, sizeof(*recs), GFP_KERNEL);
+	if (!recs)
+		return -ENOMEM;
+	req.needed = kmemlab_describe_apis(recs);
+	req.needed += kmemlab_describe_contexts(recs + req.needed);
+	req.needed += kmemlab_describe_gfp(recs + req.needed);
+	req.returned = min(req.capacity, req.needed);
+	if (copy_to_user(u64_to_user_ptr(req.records), recs,
+			 array_size(req.returned, sizeof(*recs))) ||
+	    copy_to_user(arg, &req, sizeof(req)))
+		ret = -EFAULT;
+	kfree(recs);
+	return ret;
+}
+
 /* Nothing beyond the checks every command makes: times the ioctl path. */
 static int kmemlab_ioc_nop(struct kmemlab_dev *kd, void __user *arg)
 {
@@ -611,6 +715,7 @@ static const struct {
 	{ KMEMLAB_IOC_DMA_MAP,	kmemlab_ioc_dma_map },
 	{ KMEMLAB_IOC_BENCH,	kmemlab_ioc_bench },
 	{ KMEMLAB_IOC_NOP,	kmemlab_ioc_nop },
+	{ KMEMLAB_IOC_DESCRIBE,	kmemlab_ioc_describe },
 };
 
 /**

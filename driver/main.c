@@ -209,7 +209,10 @@ static KMEMLAB_REMOVE_RET kmemlab_remove(struct platform_device *pdev)
 	return KMEMLAB_REMOVE_OK;
 }
 
-/* sysfs on the platform device: live/{allocs,bytes,<api>} of this device */
+/*
+ * sysfs on the platform device: live/{allocs,bytes} of this device, and
+ * live_allocs/<api>, live_bytes/<api> per API
+ */
 static struct kmemlab_dev *kmemlab_dev_of(struct device *dev)
 {
 	return platform_get_drvdata(to_platform_device(dev));
@@ -238,23 +241,34 @@ static ssize_t bytes_show(struct device *dev, struct device_attribute *attr,
 }
 static DEVICE_ATTR_RO(bytes);
 
-/* live/<api>: "<allocations> <bytes>" of one API on this device */
-static ssize_t kmemlab_api_show(struct device *dev, struct device_attribute *attr,
-				char *buf)
+/*
+ * live_allocs/<api> and live_bytes/<api>: one API on this device, one value
+ * per file.
+ */
+static ssize_t kmemlab_api_allocs_show(struct device *dev,
+				       struct device_attribute *attr, char *buf)
 {
 	const struct kmemlab_api_ops *ops = container_of(attr,
 		struct dev_ext_attribute, attr)->var;
-	struct kmemlab_dev *kd = kmemlab_dev_of(dev);
+	atomic64_t *n = &kmemlab_dev_of(dev)->live.allocs[ops->api];
 
-	return sysfs_emit(buf, "%lld %lld\n",
-			  (s64)atomic64_read(&kd->live.allocs[ops->api]),
-			  (s64)atomic64_read(&kd->live.bytes[ops->api]));
+	return sysfs_emit(buf, "%lld\n", (s64)atomic64_read(n));
 }
 
-static struct dev_ext_attribute kmemlab_api_attrs[KMEMLAB_API_COUNT];
-static struct attribute *kmemlab_live_attrs[KMEMLAB_API_COUNT + 3] = {
+static ssize_t kmemlab_api_bytes_show(struct device *dev,
+				      struct device_attribute *attr, char *buf)
+{
+	const struct kmemlab_api_ops *ops = container_of(attr,
+		struct dev_ext_attribute, attr)->var;
+	atomic64_t *n = &kmemlab_dev_of(dev)->live.bytes[ops->api];
+
+	return sysfs_emit(buf, "%lld\n", (s64)atomic64_read(n));
+}
+
+static struct attribute *kmemlab_live_attrs[] = {
 	&dev_attr_allocs.attr,
 	&dev_attr_bytes.attr,
+	NULL
 };
 
 static const struct attribute_group kmemlab_live_group = {
@@ -262,29 +276,58 @@ static const struct attribute_group kmemlab_live_group = {
 	.attrs = kmemlab_live_attrs,
 };
 
+static struct dev_ext_attribute kmemlab_api_allocs[KMEMLAB_API_COUNT];
+static struct dev_ext_attribute kmemlab_api_bytes[KMEMLAB_API_COUNT];
+static struct attribute *kmemlab_api_allocs_attrs[KMEMLAB_API_COUNT + 1];
+static struct attribute *kmemlab_api_bytes_attrs[KMEMLAB_API_COUNT + 1];
+
+static const struct attribute_group kmemlab_api_allocs_group = {
+	.name = "live_allocs",
+	.attrs = kmemlab_api_allocs_attrs,
+};
+
+static const struct attribute_group kmemlab_api_bytes_group = {
+	.name = "live_bytes",
+	.attrs = kmemlab_api_bytes_attrs,
+};
+
 static const struct attribute_group *kmemlab_dev_groups[] = {
 	&kmemlab_live_group,
+	&kmemlab_api_allocs_group,
+	&kmemlab_api_bytes_group,
 	NULL
 };
 
-/* One live/<api> file per row of the back-end table. */
+static void kmemlab_init_api_attr(struct dev_ext_attribute *ea,
+				  const struct kmemlab_api_ops *ops,
+				  ssize_t (*show)(struct device *dev,
+						  struct device_attribute *attr,
+						  char *buf))
+{
+	sysfs_attr_init(&ea->attr.attr);
+	ea->attr.attr.name = ops->name;
+	ea->attr.attr.mode = 0444;
+	ea->attr.show = show;
+	ea->var = (void *)ops;
+}
+
+/* One file per row of the back-end table in each per-API directory. */
 static void kmemlab_init_api_attrs(void)
 {
-	unsigned int n = 2;
+	unsigned int n = 0;
 	u32 api;
 
 	for (api = 0; api < KMEMLAB_API_COUNT; api++) {
-		struct dev_ext_attribute *ea = &kmemlab_api_attrs[api];
 		const struct kmemlab_api_ops *ops = kmemlab_api(api);
 
 		if (!ops)
 			continue;
-		sysfs_attr_init(&ea->attr.attr);
-		ea->attr.attr.name = ops->name;
-		ea->attr.attr.mode = 0444;
-		ea->attr.show = kmemlab_api_show;
-		ea->var = (void *)ops;
-		kmemlab_live_attrs[n++] = &ea->attr.attr;
+		kmemlab_init_api_attr(&kmemlab_api_allocs[api], ops,
+				      kmemlab_api_allocs_show);
+		kmemlab_init_api_attr(&kmemlab_api_bytes[api], ops,
+				      kmemlab_api_bytes_show);
+		kmemlab_api_allocs_attrs[n] = &kmemlab_api_allocs[api].attr.attr;
+		kmemlab_api_bytes_attrs[n++] = &kmemlab_api_bytes[api].attr.attr;
 	}
 }
 

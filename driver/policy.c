@@ -134,11 +134,12 @@ bool kmemlab_capable(void)
  * @abi_gfp: KMEMLAB_GFP_* bits.
  * @context: enum kmemlab_context.
  *
- * Return: true for the process context with a base type that may reclaim.
+ * Return: true in a context that may sleep with a base type that may
+ * reclaim.
  */
 bool kmemlab_may_sleep(u64 abi_gfp, u32 context)
 {
-	return context == KMEMLAB_CTX_PROCESS &&
+	return kmemlab_context_sleeps(context) &&
 	       gfpflags_allow_blocking(kmemlab_gfp(abi_gfp));
 }
 
@@ -147,23 +148,27 @@ bool kmemlab_may_sleep(u64 abi_gfp, u32 context)
  * @abi_gfp: KMEMLAB_GFP_* bits, already validated.
  * @size: bytes in total.
  * @context: enum kmemlab_context, already validated.
+ * @why: the refusal to fill, or NULL.
  *
- * The per-request rules of the privilege model (see the top of this file);
+ * The per-request rules of the privilege model (see the top of this file),
+ * as the gfp and context tables carry them and DESCRIBE reports them;
  * kmem_cache creation is checked where the cache is looked up.
  *
  * Return: 0, or -EPERM without CAP_SYS_ADMIN.
  */
-int kmemlab_check_priv(u64 abi_gfp, size_t size, u32 context)
+int kmemlab_check_priv(u64 abi_gfp, size_t size, u32 context,
+		       struct kmemlab_refusal *why)
 {
-	bool needs = false;
+	u64 limit = 0;
+	u32 reason = kmemlab_gfp_priv(abi_gfp, size, &limit);
 
-	if (abi_gfp & KMEMLAB_GFP_NOFAIL)
-		needs = true;
-	if (size > PAGE_SIZE && !kmemlab_may_sleep(abi_gfp, context))
-		needs = true;
-	if ((abi_gfp & KMEMLAB_GFP_DMA) && size > KMEMLAB_DMA_USER_MAX)
-		needs = true;
-	return needs && !kmemlab_capable() ? -EPERM : 0;
+	if (!reason && size > PAGE_SIZE && !kmemlab_context_sleeps(context)) {
+		reason = KMEMLAB_REASON_PERM_NO_SLEEP;
+		limit = PAGE_SIZE;
+	}
+	if (reason && !kmemlab_capable())
+		return kmemlab_refuse(why, -EPERM, reason, 0, limit);
+	return 0;
 }
 
 /* What the quotas count; allocations live under kmemlab_quota_lock. */
@@ -185,19 +190,34 @@ static bool kmemlab_over(s64 have, s64 add, unsigned long max)
  * @bytes: bytes to add; negative for a shrinking krealloc().
  * @dma: GFP_DMA bytes to add (or remove), counted against dma_max_bytes.
  * @n: allocations to add.
+ * @why: the refusal to fill, or NULL.
  *
  * Return: 0, or -ENOSPC with nothing counted if the module would go past
  * max_bytes, max_allocs or dma_max_bytes.
  */
-int kmemlab_charge(struct kmemlab_dev *kd, u32 api, s64 bytes, s64 dma, int n)
+int kmemlab_charge(struct kmemlab_dev *kd, u32 api, s64 bytes, s64 dma, int n,
+		   struct kmemlab_refusal *why)
 {
+	unsigned long max_bytes = READ_ONCE(kmemlab_max_bytes);
+	unsigned long max_allocs = READ_ONCE(kmemlab_max_allocs);
+	unsigned long max_dma = READ_ONCE(kmemlab_dma_max_bytes);
+	u32 reason = 0;
+	u64 limit = 0;
+
 	spin_lock(&kmemlab_quota_lock);
-	if (kmemlab_over(kmemlab_quota_bytes, bytes, READ_ONCE(kmemlab_max_bytes)) ||
-	    kmemlab_over(kmemlab_quota_allocs, n, READ_ONCE(kmemlab_max_allocs)) ||
-	    kmemlab_over(kmemlab_quota_dma, dma,
-			 READ_ONCE(kmemlab_dma_max_bytes))) {
+	if (kmemlab_over(kmemlab_quota_bytes, bytes, max_bytes)) {
+		reason = KMEMLAB_REASON_QUOTA_BYTES;
+		limit = max_bytes;
+	} else if (kmemlab_over(kmemlab_quota_allocs, n, max_allocs)) {
+		reason = KMEMLAB_REASON_QUOTA_ALLOCS;
+		limit = max_allocs;
+	} else if (kmemlab_over(kmemlab_quota_dma, dma, max_dma)) {
+		reason = KMEMLAB_REASON_QUOTA_DMA;
+		limit = max_dma;
+	}
+	if (reason) {
 		spin_unlock(&kmemlab_quota_lock);
-		return -ENOSPC;
+		return kmemlab_refuse(why, -ENOSPC, reason, 0, limit);
 	}
 	kmemlab_quota_bytes += bytes;
 	kmemlab_quota_allocs += n;
@@ -212,17 +232,20 @@ int kmemlab_charge(struct kmemlab_dev *kd, u32 api, s64 bytes, s64 dma, int n)
  * @bytes: bytes a command holds for its own use while it runs (a bench's
  *	sample arrays and threads), counted against max_bytes like allocations
  *	but in no allocation counter.
+ * @why: the refusal to fill, or NULL.
  *
  * Return: 0, or -ENOSPC with nothing counted if the module would go past
  * max_bytes.
  */
-int kmemlab_charge_own(s64 bytes)
+int kmemlab_charge_own(s64 bytes, struct kmemlab_refusal *why)
 {
+	unsigned long max_bytes = READ_ONCE(kmemlab_max_bytes);
 	int ret = 0;
 
 	spin_lock(&kmemlab_quota_lock);
-	if (kmemlab_over(kmemlab_quota_bytes, bytes, READ_ONCE(kmemlab_max_bytes)))
-		ret = -ENOSPC;
+	if (kmemlab_over(kmemlab_quota_bytes, bytes, max_bytes))
+		ret = kmemlab_refuse(why, -ENOSPC, KMEMLAB_REASON_QUOTA_BENCH,
+				     0, max_bytes);
 	else
 		kmemlab_quota_bytes += bytes;
 	spin_unlock(&kmemlab_quota_lock);

@@ -96,14 +96,16 @@ setup() {
 @test "devres releases devm allocations at unbind" {
 	kmemlab alloc --api devm_kzalloc --size 100 >/dev/null
 	kmemlab alloc --api devm_kzalloc --size 3000 >/dev/null
-	run -0 cat /sys/bus/platform/devices/kmemlab.0/live/devm_kzalloc
-	assert_output "2 3100"
+	run -0 cat /sys/bus/platform/devices/kmemlab.0/live_allocs/devm_kzalloc \
+		/sys/bus/platform/devices/kmemlab.0/live_bytes/devm_kzalloc
+	assert_output $'2\n3100'
 	kmemlab unbind 0
 	# Counted down by a devres action that runs as devres frees the memory.
 	[[ $(live_allocs) -eq 0 ]]
 	kmemlab bind 0
-	run -0 cat /sys/bus/platform/devices/kmemlab.0/live/devm_kzalloc
-	assert_output "0 0"
+	run -0 cat /sys/bus/platform/devices/kmemlab.0/live_allocs/devm_kzalloc \
+		/sys/bus/platform/devices/kmemlab.0/live_bytes/devm_kzalloc
+	assert_output $'0\n0'
 }
 
 @test "devm memory goes back to the page allocator at unbind (MemFree)" {

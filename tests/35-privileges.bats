@@ -6,11 +6,12 @@
 load helpers
 
 PARAMS=/sys/module/kmemlab/parameters
-# ABI gfp bits
-KERNEL=0x1
-ATOMIC=0x2
-DMA=0x10000
-NOFAIL=0x1000000000
+# ABI gfp bits, from the UAPI header; the page size, from the system
+KERNEL=$(uapi KMEMLAB_GFP_KERNEL)
+ATOMIC=$(uapi KMEMLAB_GFP_ATOMIC)
+DMA=$(uapi KMEMLAB_GFP_DMA)
+NOFAIL=$(uapi KMEMLAB_GFP_NOFAIL)
+PAGE=$(getconf PAGESIZE)
 ALLOC=(alloc api=1 context=1 size=64 gfp=$KERNEL)
 
 # Nothing live, on the driver's counters and in INFO's GFP_DMA count.
@@ -77,19 +78,19 @@ teardown() {
 @test "an allocation that cannot sleep may be one page without CAP_SYS_ADMIN, not more" {
 	local ctx
 	for ctx in 2 3 4; do	# atomic, softirq, hardirq
-		run -0 as_member abi-probe "${ALLOC[@]}" gfp=$ATOMIC context=$ctx size=4096
+		run -0 as_member abi-probe "${ALLOC[@]}" gfp=$ATOMIC context=$ctx size=$PAGE
 		assert_output "OK"
-		run -0 as_member abi-probe "${ALLOC[@]}" gfp=$ATOMIC context=$ctx size=4097
+		run -0 as_member abi-probe "${ALLOC[@]}" gfp=$ATOMIC context=$ctx size=$((PAGE + 1))
 		assert_output "EPERM"
 	done
 	# GFP_ATOMIC cannot reclaim in the process context either.
-	run -0 as_member abi-probe "${ALLOC[@]}" gfp=$ATOMIC size=8192
+	run -0 as_member abi-probe "${ALLOC[@]}" gfp=$ATOMIC size=$((2 * PAGE))
 	assert_output "EPERM"
 	run -1 as_member kmemlab alloc --api alloc_pages --order 1 --gfp GFP_ATOMIC --context hardirq
-	assert_output --partial "EPERM: an allocation that cannot sleep above one page (4 KiB) needs CAP_SYS_ADMIN"
+	assert_output --partial "EPERM: an allocation that cannot sleep above"
 	kmemlab free --all >/dev/null
 	assert_nothing_live
-	run -0 abi-probe "${ALLOC[@]}" gfp=$ATOMIC context=4 size=8192
+	run -0 abi-probe "${ALLOC[@]}" gfp=$ATOMIC context=4 size=$((2 * PAGE))
 	assert_output "OK"
 }
 
@@ -109,7 +110,7 @@ teardown() {
 	h=$(as_member kmemlab alloc --api krealloc --size 64 -o HANDLE -n -r)
 	run -0 as_member abi-probe realloc handle="$h" context=1 size=128 gfp=$((KERNEL | NOFAIL))
 	assert_output "EPERM"
-	run -0 as_member abi-probe realloc handle="$h" context=4 size=8192 gfp=$ATOMIC
+	run -0 as_member abi-probe realloc handle="$h" context=4 size=$((2 * PAGE)) gfp=$ATOMIC
 	assert_output "EPERM"
 	run -0 as_member abi-probe query handle="$h" '?size'
 	assert_output "OK size=64"
@@ -123,7 +124,7 @@ teardown() {
 	assert_output "E2BIG"
 	run -0 as_member abi-probe alloc api=13 context=1 size=64 gfp=$KERNEL name=Bad
 	assert_output "EINVAL"
-	run -0 as_member abi-probe "${ALLOC[@]}" gfp=$ATOMIC context=4 size=8192 reserved0=1
+	run -0 as_member abi-probe "${ALLOC[@]}" gfp=$ATOMIC context=4 size=$((2 * PAGE)) reserved0=1
 	assert_output "EINVAL"
 }
 
@@ -150,7 +151,7 @@ teardown() {
 	run -0 abi-probe "${ALLOC[@]}" gfp=$((KERNEL | DMA)) size=1
 	assert_output "ENOSPC"
 	run -1 as_member kmemlab alloc --api kmalloc --size 8 --gfp 'GFP_KERNEL|GFP_DMA'
-	assert_output --partial "ENOSPC: GFP_DMA quota exceeded: 64 KiB live of dma_max_bytes 64 KiB"
+	assert_output --partial "ENOSPC: GFP_DMA quota exceeded: 64 KiB live of dma_max_bytes 64 KiB (this request: 8 B)"
 	[[ $(live_allocs) == 2 ]]
 	run -0 abi-probe "${ALLOC[@]}" size=65536
 	assert_output "OK"

@@ -3,35 +3,6 @@
 
 load helpers
 
-@test "every API allocates with its default flags and frees" {
-	local api backing args
-	while read -r api backing args; do
-		# shellcheck disable=SC2086 # args are options
-		run -0 kmemlab alloc --api "$api" $args -o API,BACKING -n -r
-		assert_output "$api $backing"
-	done <<-EOF
-	kmalloc slab --size=200
-	kzalloc slab --size=200
-	kcalloc slab --size=16 --count=10
-	krealloc slab --size=200
-	vmalloc vmalloc --size=64k
-	vzalloc vmalloc --size=64k
-	kvmalloc slab --size=1k
-	kvzalloc slab --size=1k
-	get_free_pages pages --order=2
-	alloc_pages pages --order=2
-	get_zeroed_page pages --size=4k
-	kmem_cache slab --size=200 --name=every
-	devm_kmalloc slab --size=200
-	devm_kzalloc slab --size=200
-	devm_kcalloc slab --size=16 --count=10
-	dma_alloc_coherent pages --size=8k
-	EOF
-	[[ $(live_allocs) -eq 16 ]]
-	kmemlab free --all >/dev/null
-	[[ $(live_allocs) -eq 0 && $(live_bytes) -eq 0 ]]
-}
-
 @test "kcalloc asks for count x size and zeroes it" {
 	run -0 kmemlab alloc --api kcalloc --size 24 --count 100 -o SIZE,ZEROED -n -r -b
 	assert_output "2400 yes"

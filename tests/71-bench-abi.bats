@@ -7,14 +7,17 @@
 load helpers
 
 PARAMS=/sys/module/kmemlab/parameters
-DEVLIVE=/sys/bus/platform/devices/kmemlab.0/live
+DEV=/sys/bus/platform/devices/kmemlab.0
+
+# "allocations bytes" of API $1 live on device 0.
+api_live() { echo "$(cat "$DEV/live_allocs/$1") $(cat "$DEV/live_bytes/$1")"; }
 
 # Every result field; bench() sets a shell variable of each name.
 OUTS=('?a_count' '?a_min' '?a_median' '?a_p90' '?a_p99' '?a_max' '?a_mean'
       '?a_stddev' '?f_count' '?f_min' '?f_median' '?f_p90' '?f_p99' '?f_max'
       '?f_mean' '?f_stddev' '?overhead' '?elapsed_ns' '?ops_per_sec'
       '?failures' '?samples_out' '?result' '?cpus' '?out_reserved0'
-      '?out_reserved3')
+      '?out_reserved1' '?reason')
 
 # A kmalloc 64 B pair bench of one thread; tests add or override fields.
 KMALLOC=(api=1 context=1 size=64 gfp=1 pattern=1 threads=1)
@@ -58,7 +61,7 @@ assert_complete() {
 	(( elapsed_ns > 0 && ops_per_sec > 0 )) || fail "elapsed $elapsed_ns, ops/s $ops_per_sec"
 	(( result == 0 )) || fail "result $result"
 	(( cpus == $(nproc) )) || fail "cpus $cpus, nproc $(nproc)"
-	(( out_reserved0 == 0 && out_reserved3 == 0 )) || fail "out_reserved not zero"
+	(( out_reserved0 == 0 && out_reserved1 == 0 && reason == 0 )) || fail "out_reserved or reason not zero"
 	[[ $(live_allocs) -eq 0 ]] || fail "live_allocs $(live_allocs) after the bench"
 }
 
@@ -74,15 +77,17 @@ assert_complete() {
 }
 
 @test "every API the bench runs completes with whole distributions" {
-	local row api size
-	# api:size for each row of the back-end table but devm and coherent DMA
-	for row in 1:64 2:64 3:4096 5:64 6:64 7:4096 8:64 9:8192 10:4096 \
-		   11:8192 12:4096 13:200; do
-		api=${row%:*} size=${row#*:}
-		bench api="$api" context=1 size="$size" gfp=1 pattern=1 \
+	local value max props size n=0
+	# Every API the driver describes but the ones it says bench cannot time.
+	while read -r value max props; do
+		[[ ,$props, == *,no-bench,* ]] && continue
+		size=$((max < 4096 ? max : 4096))
+		bench api=$((value)) context=1 size="$size" gfp=1 pattern=1 \
 			threads=1 iterations=200
 		assert_complete 200
-	done
+		n=$((n + 1))
+	done < <(kmemlab apis -o VALUE,MAX,PROPERTIES -n -r -b)
+	(( n >= 12 )) || fail "only $n APIs benched"
 }
 
 @test "a kmem_cache bench leaves no cache behind" {
@@ -176,12 +181,15 @@ assert_complete() {
 	done
 }
 
-@test "devm APIs and dma_alloc_coherent are EINVAL" {
-	local api
-	for api in 4 14 15 16; do
-		run -0 abi-probe bench "${KMALLOC[@]}" iterations=10 api=$api
-		assert_output "EINVAL"
-	done
+@test "the APIs the driver describes as no-bench are EINVAL with that reason" {
+	local value props n=0
+	while read -r value props; do
+		[[ ,$props, == *,no-bench,* ]] || continue
+		run -0 abi-probe bench "${KMALLOC[@]}" iterations=10 api=$((value)) '?reason'
+		assert_output "EINVAL reason=$(uapi KMEMLAB_REASON_NOT_BENCHABLE)"
+		n=$((n + 1))
+	done < <(kmemlab apis -o VALUE,PROPERTIES -n -r)
+	(( n > 0 )) || fail "no API is described as no-bench"
 }
 
 @test "vmalloc and GFP_KERNEL outside process context are EINVAL, as for ALLOC" {
@@ -240,7 +248,7 @@ assert_complete() {
 	abi-probe bench api=3 context=1 size=65536 gfp=1 pattern=1 threads=1 \
 		iterations=1000000 >"$BATS_TEST_TMPDIR/first" &
 	for i in {1..50}; do
-		seen=$(cat "$DEVLIVE/vmalloc")
+		seen=$(api_live vmalloc)
 		[[ $seen == "0 0" ]] || break
 		sleep 0.1
 	done
@@ -264,7 +272,7 @@ assert_complete() {
 	abi-probe bench api=3 context=1 size=65536 gfp=1 pattern=2 batch=4 \
 		threads=1 iterations=1000000 alarm=6000 >"$BATS_TEST_TMPDIR/out" &
 	for i in {1..50}; do
-		seen=$(cat "$DEVLIVE/vmalloc")
+		seen=$(api_live vmalloc)
 		[[ $seen == "0 0" ]] || break
 		sleep 0.1
 	done

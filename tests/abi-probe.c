@@ -57,7 +57,10 @@ static const struct field alloc_fields[] = {
 	F(kmemlab_alloc, gfp), F(kmemlab_alloc, count), F(kmemlab_alloc, align),
 	F(kmemlab_alloc, flags), F(kmemlab_alloc, pad), F(kmemlab_alloc, name),
 	R(kmemlab_alloc, reserved, 0, "reserved0"),
-	R(kmemlab_alloc, reserved, 3, "reserved3"),
+	R(kmemlab_alloc, reserved, 1, "reserved1"),
+	{ "reason", offsetof(struct kmemlab_alloc, refusal.reason), 4 },
+	{ "rarg", offsetof(struct kmemlab_alloc, refusal.arg), 4 },
+	{ "rvalue", offsetof(struct kmemlab_alloc, refusal.value), 8 },
 	{ "handle", offsetof(struct kmemlab_alloc, report.handle), 4 },
 	{ "usable", offsetof(struct kmemlab_alloc, report.usable), 8 },
 	{ "virt", offsetof(struct kmemlab_alloc, report.virt), 8 },
@@ -72,6 +75,9 @@ static const struct field realloc_fields[] = {
 	F(kmemlab_realloc, size), F(kmemlab_realloc, gfp),
 	R(kmemlab_realloc, reserved, 0, "reserved0"),
 	R(kmemlab_realloc, reserved, 1, "reserved1"),
+	{ "reason", offsetof(struct kmemlab_realloc, refusal.reason), 4 },
+	{ "rarg", offsetof(struct kmemlab_realloc, refusal.arg), 4 },
+	{ "rvalue", offsetof(struct kmemlab_realloc, refusal.value), 8 },
 	{ "usable", offsetof(struct kmemlab_realloc, report.usable), 8 },
 	{ NULL, 0, 0 }
 };
@@ -120,7 +126,8 @@ static const struct field info_fields[] = {
 	F(kmemlab_info, flags), F(kmemlab_info, dma_mask),
 	F(kmemlab_info, max_bytes), F(kmemlab_info, max_allocs),
 	F(kmemlab_info, dma_max_bytes), F(kmemlab_info, dma_live_bytes),
-	F(kmemlab_info, reserved), { NULL, 0, 0 }
+	F(kmemlab_info, features), F(kmemlab_info, apis),
+	F(kmemlab_info, kmalloc_max_size), F(kmemlab_info, reserved), { NULL, 0, 0 }
 };
 
 #define B(member) F(kmemlab_bench, member)
@@ -139,7 +146,10 @@ static const struct field bench_fields[] = {
 	B(overhead), B(elapsed_ns), B(ops_per_sec), B(failures),
 	B(samples_out), B(result), B(cpus),
 	R(kmemlab_bench, out_reserved, 0, "out_reserved0"),
-	R(kmemlab_bench, out_reserved, 3, "out_reserved3"),
+	R(kmemlab_bench, out_reserved, 1, "out_reserved1"),
+	{ "reason", offsetof(struct kmemlab_bench, refusal.reason), 4 },
+	{ "rarg", offsetof(struct kmemlab_bench, refusal.arg), 4 },
+	{ "rvalue", offsetof(struct kmemlab_bench, refusal.value), 8 },
 	{ NULL, 0, 0 }
 };
 

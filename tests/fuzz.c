@@ -390,6 +390,41 @@ static void set_field(unsigned char *arg, const struct field *f, uint64_t v)
 		memset(arg + f->off, (int)v, f->size);
 }
 
+/* The driver's APIs, as DESCRIBE gives them: the fuzzer has no list of its own. */
+static struct {
+	uint32_t id;
+	uint64_t caps;
+} apis[64];
+static unsigned int napis;
+
+static int load_apis(void)
+{
+	struct kmemlab_desc recs[128];
+	struct kmemlab_describe d = {
+		.records = (uintptr_t)recs, .capacity = 128,
+	};
+	int fd = open(dev_path, O_RDWR | O_CLOEXEC), err = 0;
+
+	if (fd < 0)
+		return errno;
+	if (ioctl(fd, KMEMLAB_IOC_DESCRIBE, &d))
+		err = errno;
+	close(fd);
+	for (unsigned int i = 0; !err && i < d.returned && napis < 64; i++) {
+		if (recs[i].kind != KMEMLAB_DESC_API)
+			continue;
+		apis[napis].id = recs[i].id;
+		apis[napis++].caps = recs[i].caps;
+	}
+	return err ? err : napis ? 0 : ENOENT;
+}
+
+/* A described API (its index in apis[]). */
+static unsigned int pick_api(void)
+{
+	return rnd_below(napis);
+}
+
 /* A well-formed (mostly) request for command @c in @arg. */
 static void make_arg(enum cmd_id c, unsigned char *arg)
 {
@@ -398,17 +433,18 @@ static void make_arg(enum cmd_id c, unsigned char *arg)
 	case C_ALLOC: {
 		struct kmemlab_alloc *a = (void *)arg;
 
-		a->api = chance(97) ? 1 + rnd_below(KMEMLAB_API_COUNT - 1) : pick_word();
+		unsigned int k = pick_api();
+
+		a->api = chance(97) ? apis[k].id : pick_word();
 		a->context = pick_context();
 		a->size = pick_size();
 		a->gfp = pick_gfp();
-		if (a->api == KMEMLAB_API_KCALLOC || a->api == KMEMLAB_API_DEVM_KCALLOC ||
-		    chance(2)) {
+		if ((apis[k].caps & KMEMLAB_API_CAP_COUNT) || chance(2)) {
 			a->count = chance(90) ? 1 + rnd_below(64) : pick_word();
 			if (chance(70) && a->count && a->size > a->count)
 				a->size /= a->count;
 		}
-		if (a->api == KMEMLAB_API_KMEM_CACHE || chance(2)) {
+		if ((apis[k].caps & KMEMLAB_API_CAP_CACHE) || chance(2)) {
 			const char *n = cache_names[rnd_below(N(cache_names))];
 
 			memcpy(a->name, n, strlen(n));
@@ -483,7 +519,7 @@ static void make_arg(enum cmd_id c, unsigned char *arg)
 	case C_BENCH: {
 		struct kmemlab_bench *b = (void *)arg;
 
-		b->api = 1 + rnd_below(KMEMLAB_API_COUNT - 1);
+		b->api = apis[pick_api()].id;
 		b->context = pick_context();
 		b->size = chance(80) ? 1 + rnd_below(8192) : pick_size();
 		b->gfp = pick_gfp();
@@ -874,6 +910,11 @@ int main(int argc, char **argv)
 	}
 	snprintf(dev_path, sizeof(dev_path), "/dev/kmemlab%u", device_id);
 	snprintf(dev_name, sizeof(dev_name), "kmemlab.%u", device_id);
+	if (load_apis()) {
+		fprintf(stderr, "fuzz: cannot read the driver's description from %s\n",
+			dev_path);
+		return 1;
+	}
 	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE,
 		  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (sh == MAP_FAILED) {

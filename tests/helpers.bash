@@ -63,3 +63,26 @@ new_dmesg() { dmesg | tail -n +"$(($(cat "$BATS_TEST_TMPDIR/dmesg.mark") + 1))";
 # Run "$@" as a member of group kmemlab, or as a user in no such group.
 as_member() { setpriv --reuid=kmemlab-member --regid=kmemlab --init-groups -- "$@"; }
 as_user() { setpriv --reuid=kmemlab-user --regid=nogroup --clear-groups -- "$@"; }
+
+# The value of a constant of the UAPI header (a #define or an enum member),
+# as a decimal number: the tests name ABI values, they never restate them.
+uapi() {
+	local v
+	v=$(awk -v n="$1" '
+		$1 == "#define" && $2 == n { $1 = ""; $2 = ""; print; exit }
+		$1 == n && $2 == "=" { sub(/,$/, "", $3); print $3; exit }' \
+		"$REPO/include/uapi/linux/kmemlab.h")
+	[[ -n $v ]] || { echo "uapi: no $1 in the header" >&2; return 1; }
+	v=${v%%/\**}
+	v=${v//ULL/}
+	v=${v//U/}
+	echo $((v))
+}
+
+# "abi-probe CMD ARGS... ?reason ?rarg ?rvalue" must print ERRNO with the
+# refusal REASON (a KMEMLAB_REASON_ name without its prefix), and ARG and
+# VALUE when given.
+assert_refusal() {
+	local errno=$1 reason=$2 arg=${3:-[0-9]+} value=${4:-[0-9]+}
+	assert_output --regexp "^$errno reason=$(uapi "KMEMLAB_REASON_$reason") rarg=$arg rvalue=$value\$"
+}

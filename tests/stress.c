@@ -11,8 +11,8 @@
  * read, realloc, dma-map, info, a query of a handle from an earlier binding,
  * reopen), keeping its own allocations within --budget bytes. One process
  * unbinds and rebinds the device --unbinds times, spread over the workers'
- * run; another reads the device's live/ counters and the driver's
- * live_allocs and live_bytes until the end.
+ * run; another reads the device's live/, live_allocs/ and live_bytes/
+ * counters and the driver's live_allocs and live_bytes until the end.
  *
  * Every result is checked against what the input allows: an operation on a
  * worker's own live handle must succeed (or fail with ENOSPC/ENOMEM where
@@ -85,7 +85,7 @@ struct shared {
 
 static struct shared *sh;
 static unsigned int device_id;
-static char dev_path[64], dev_name[64], dev_live[128];
+static char dev_path[64], dev_name[64], dev_sysfs[128];
 
 /* xorshift64*: deterministic per seed. */
 static uint64_t rng_state;
@@ -148,13 +148,13 @@ static void count(enum op op, int err)
 	atomic_fetch_add(&sh->result[op][err >= 0 && err < NERR ? err : NERR], 1);
 }
 
-/* The APIs, and which gfp flags and contexts each takes (apis.c's table). */
+/* The APIs, and which gfp flags and contexts each takes, as DESCRIBE says. */
 struct api {
 	uint32_t api;
-	const char *name;
+	char name[KMEMLAB_NAME_LEN];
 	bool sleeps;		/* process context only */
 	bool zeroes;		/* memory comes back zeroed */
-	bool resize;		/* krealloc() family */
+	bool resize;		/* REALLOC can resize it */
 	bool count;		/* kcalloc family */
 	bool cache;		/* kmem_cache */
 	bool vmap;		/* may be vmalloc memory: no DMA_SINGLE */
@@ -164,47 +164,82 @@ struct api {
 	uint64_t max;		/* largest size drawn */
 };
 
-#define B_ALL	(KMEMLAB_GFP_KERNEL | KMEMLAB_GFP_ATOMIC | KMEMLAB_GFP_NOWAIT | \
-		 KMEMLAB_GFP_NOIO | KMEMLAB_GFP_NOFS | KMEMLAB_GFP_USER)
-#define B_SLEEP	(KMEMLAB_GFP_KERNEL | KMEMLAB_GFP_NOIO | KMEMLAB_GFP_NOFS)
-#define B_COH	(KMEMLAB_GFP_KERNEL | KMEMLAB_GFP_ATOMIC | KMEMLAB_GFP_NOWAIT)
-#define M_ALL	KMEMLAB_GFP_MOD_MASK
-#define M_VMAP	(KMEMLAB_GFP_MOD_MASK & ~KMEMLAB_GFP_HIGH)
-#define M_COH	(KMEMLAB_GFP_ZERO | KMEMLAB_GFP_NOWARN)
-#define Z_DMA	KMEMLAB_GFP_DMA
-#define Z_PAGES	(KMEMLAB_GFP_DMA | KMEMLAB_GFP_DMA32)
 #define MiB	(1ULL << 20)
 
-static const struct api apis[] = {
-	{ KMEMLAB_API_KMALLOC, "kmalloc", 0, 0, 1, 0, 0, 0, B_ALL, Z_DMA, M_ALL, MiB },
-	{ KMEMLAB_API_KZALLOC, "kzalloc", 0, 1, 1, 0, 0, 0, B_ALL, Z_DMA, M_ALL, MiB },
-	{ KMEMLAB_API_VMALLOC, "vmalloc", 1, 0, 0, 0, 0, 1, B_SLEEP,
-	  KMEMLAB_GFP_DMA32, M_VMAP, MiB },
-	{ KMEMLAB_API_DEVM_KZALLOC, "devm_kzalloc", 1, 1, 0, 0, 0, 0, B_ALL, Z_DMA,
-	  M_ALL, MiB },
-	{ KMEMLAB_API_KCALLOC, "kcalloc", 0, 1, 1, 1, 0, 0, B_ALL, Z_DMA, M_ALL, MiB },
-	{ KMEMLAB_API_KREALLOC, "krealloc", 0, 0, 1, 0, 0, 0, B_ALL, Z_DMA, M_ALL, MiB },
-	{ KMEMLAB_API_VZALLOC, "vzalloc", 1, 1, 0, 0, 0, 1, B_SLEEP,
-	  KMEMLAB_GFP_DMA32, M_VMAP, MiB },
-	{ KMEMLAB_API_KVMALLOC, "kvmalloc", 1, 0, 0, 0, 0, 1, B_ALL, 0, M_ALL, MiB },
-	{ KMEMLAB_API_KVZALLOC, "kvzalloc", 1, 1, 0, 0, 0, 1, B_ALL, 0, M_ALL, MiB },
-	{ KMEMLAB_API_GET_FREE_PAGES, "get_free_pages", 0, 0, 0, 0, 0, 0, B_ALL,
-	  Z_PAGES, M_ALL, MiB },
-	{ KMEMLAB_API_ALLOC_PAGES, "alloc_pages", 0, 0, 0, 0, 0, 0,
-	  B_ALL | KMEMLAB_GFP_HIGHUSER, Z_PAGES, M_ALL, MiB },
-	{ KMEMLAB_API_GET_ZEROED_PAGE, "get_zeroed_page", 0, 1, 0, 0, 0, 0, B_ALL,
-	  Z_PAGES, M_ALL, 4096 },
-	{ KMEMLAB_API_KMEM_CACHE, "kmem_cache", 0, 0, 0, 0, 1, 0, B_ALL, Z_DMA,
-	  M_ALL, 0 },
-	{ KMEMLAB_API_DEVM_KMALLOC, "devm_kmalloc", 1, 0, 0, 0, 0, 0, B_ALL, Z_DMA,
-	  M_ALL, MiB },
-	{ KMEMLAB_API_DEVM_KCALLOC, "devm_kcalloc", 1, 1, 0, 1, 0, 0, B_ALL, Z_DMA,
-	  M_ALL, MiB },
-	{ KMEMLAB_API_DMA_ALLOC_COHERENT, "dma_alloc_coherent", 0, 1, 0, 0, 0, 0,
-	  B_COH, 0, M_COH, 256 * 1024 },
-};
+static struct api apis[64];
+static unsigned int napis;
+/* Base types that never sleep; the most __GFP_NOFAIL may ask for. */
+static uint64_t nosleep_bases, sleep_bases, nofail_max;
 
-#define NAPIS (sizeof(apis) / sizeof(apis[0]))
+/* The driver's description, into apis[]: the stress has no table of its own. */
+static int load_apis(void)
+{
+	struct kmemlab_describe d = { 0 };
+	struct kmemlab_desc *recs = NULL;
+	uint64_t base = 0, zone = 0;
+	int fd = open(dev_path, O_RDWR | O_CLOEXEC), err = 0;
+
+	if (fd < 0)
+		return errno;
+	if (ioctl(fd, KMEMLAB_IOC_DESCRIBE, &d) ||
+	    !(recs = calloc(d.needed, sizeof(*recs)))) {
+		err = errno;
+		goto out;
+	}
+	d.records = (uintptr_t)recs;
+	d.capacity = d.needed;
+	if (ioctl(fd, KMEMLAB_IOC_DESCRIBE, &d)) {
+		err = errno;
+		goto out;
+	}
+	for (unsigned int i = 0; i < d.returned; i++) {
+		const struct kmemlab_desc *r = &recs[i];
+
+		if (r->kind != KMEMLAB_DESC_GFP)
+			continue;
+		if (r->caps & KMEMLAB_GFP_CAP_BASE) {
+			base |= r->gfp;
+			if (r->caps & KMEMLAB_GFP_CAP_SLEEPS)
+				sleep_bases |= r->gfp;
+			else
+				nosleep_bases |= r->gfp;
+		}
+		if (r->caps & KMEMLAB_GFP_CAP_ZONE)
+			zone |= r->gfp;
+		if (r->gfp == KMEMLAB_GFP_NOFAIL)
+			nofail_max = r->max_size;
+	}
+	for (unsigned int i = 0; i < d.returned && napis < 64; i++) {
+		const struct kmemlab_desc *r = &recs[i];
+		struct api *a = &apis[napis];
+
+		if (r->kind != KMEMLAB_DESC_API)
+			continue;
+		a->api = r->id;
+		memcpy(a->name, r->name, sizeof(a->name) - 1);
+		a->sleeps = r->caps & KMEMLAB_API_CAP_SLEEPS;
+		a->zeroes = r->caps & KMEMLAB_API_CAP_ZEROES;
+		a->resize = r->caps & KMEMLAB_API_CAP_RESIZE;
+		a->count = r->caps & KMEMLAB_API_CAP_COUNT;
+		a->cache = r->caps & KMEMLAB_API_CAP_CACHE;
+		a->vmap = r->caps & KMEMLAB_API_CAP_VMAP;
+		/* highmem pages have no kernel address to fill or read */
+		a->bases = r->gfp & base & ~KMEMLAB_GFP_HIGHUSER;
+		a->zones = r->gfp & zone;
+		a->mods = r->gfp & ~base & ~zone;
+		/* The stress's own bounds: coherent DMA memory is scarce. */
+		a->max = r->max_size < MiB ? r->max_size : MiB;
+		if (r->caps & KMEMLAB_API_CAP_COHERENT && a->max > 256 * 1024)
+			a->max = 256 * 1024;
+		napis++;
+	}
+	if (!napis)
+		err = ENOENT;
+out:
+	free(recs);
+	close(fd);
+	return err;
+}
 
 /* One live allocation of a worker. */
 struct live {
@@ -316,18 +351,9 @@ static uint64_t pick_size(uint64_t max)
 	return s > max ? max : s;
 }
 
-static unsigned int order_of(uint64_t size)
-{
-	unsigned int o = 0;
-
-	while ((4096ULL << o) < size)
-		o++;
-	return o;
-}
-
 static void op_alloc(struct worker *w)
 {
-	const struct api *a = &apis[rnd_below(NAPIS)];
+	const struct api *a = &apis[rnd_below(napis)];
 	struct kmemlab_alloc req = { 0 };
 	uint64_t size, bases = a->bases, total;
 	bool zeroed;
@@ -337,7 +363,7 @@ static void op_alloc(struct worker *w)
 	req.context = KMEMLAB_CTX_PROCESS;
 	if (!a->sleeps && rnd_below(2)) {
 		req.context = KMEMLAB_CTX_ATOMIC + rnd_below(3);
-		bases &= KMEMLAB_GFP_ATOMIC | KMEMLAB_GFP_NOWAIT;
+		bases &= nosleep_bases;
 	}
 	if (a->cache) {
 		/* Per worker and shared names, each with one geometry. */
@@ -371,11 +397,12 @@ static void op_alloc(struct worker *w)
 			req.gfp |= z;
 	}
 	req.gfp |= pick_mods(a->mods);
-	/* __GFP_NOFAIL: only where it may sleep, order <= 1 but for vmalloc,
-	 * and never in ZONE_DMA, where it could retry for ever. */
+	/* __GFP_NOFAIL: only where it may sleep, well within its size limit
+	 * (but for vmalloc), and never in ZONE_DMA, where it could retry for
+	 * ever. */
 	if ((req.gfp & KMEMLAB_GFP_NOFAIL) &&
-	    (!(req.gfp & (B_SLEEP | KMEMLAB_GFP_USER)) ||
-	     (!a->vmap && order_of(total) > 1) || (req.gfp & KMEMLAB_GFP_DMA)))
+	    (!(req.gfp & sleep_bases) || (!a->vmap && total > nofail_max / 2) ||
+	     (req.gfp & KMEMLAB_GFP_DMA)))
 		req.gfp &= ~KMEMLAB_GFP_NOFAIL;
 
 	err = xioctl(w->fd, KMEMLAB_IOC_ALLOC, &req);
@@ -554,16 +581,16 @@ static void op_realloc(struct worker *w, unsigned int i)
 
 	if (!l->api->resize)
 		return;
-	req.size = pick_size(MiB);
+	req.size = pick_size(l->api->max);
 	if (w->bytes - l->size + req.size > w->budget)
 		req.size = l->size;
 	req.context = KMEMLAB_CTX_PROCESS;
-	req.gfp = pick_one(B_ALL);
+	req.gfp = pick_one(l->api->bases);
 	if (rnd_below(2)) {
 		req.context = KMEMLAB_CTX_ATOMIC + rnd_below(3);
-		req.gfp = pick_one(KMEMLAB_GFP_ATOMIC | KMEMLAB_GFP_NOWAIT);
+		req.gfp = pick_one(l->api->bases & nosleep_bases);
 	}
-	req.gfp |= pick_mods(M_ALL & ~KMEMLAB_GFP_NOFAIL);
+	req.gfp |= pick_mods(l->api->mods & ~KMEMLAB_GFP_NOFAIL);
 	err = xioctl(w->fd, KMEMLAB_IOC_REALLOC, &req);
 	count(OP_REALLOC, err);
 	if (err == ENODEV) {
@@ -810,31 +837,38 @@ static void read_counter(const char *path, bool may_vanish)
 	}
 }
 
+/* The device's counter directories: its totals, then one file per API. */
+static const char *const counter_dirs[] = { "live", "live_allocs", "live_bytes" };
+
 static int reader(void)
 {
-	char path[512];
+	char path[512], dir[256];
 
 	while (!atomic_load(&sh->stop)) {
-		DIR *d = opendir(dev_live);
-		int err = d ? 0 : errno;
-		struct dirent *de;
-
 		read_counter(SYSDRV "/live_allocs", false);
 		read_counter(SYSDRV "/live_bytes", false);
-		if (!d) {
-			if (err != ENOENT)
-				unexpected("opendir %s: %s", dev_live,
-					   errname(err));
-			atomic_fetch_add(&sh->sysfs_absent, 1);
-			continue;
-		}
-		while ((de = readdir(d))) {
-			if (de->d_name[0] == '.')
+		for (size_t k = 0; k < sizeof(counter_dirs) / sizeof(counter_dirs[0]); k++) {
+			DIR *d;
+			struct dirent *de;
+			int err;
+
+			snprintf(dir, sizeof(dir), "%s/%s", dev_sysfs, counter_dirs[k]);
+			d = opendir(dir);
+			err = d ? 0 : errno;
+			if (!d) {
+				if (err != ENOENT)
+					unexpected("opendir %s: %s", dir, errname(err));
+				atomic_fetch_add(&sh->sysfs_absent, 1);
 				continue;
-			snprintf(path, sizeof(path), "%s/%s", dev_live, de->d_name);
-			read_counter(path, true);
+			}
+			while ((de = readdir(d))) {
+				if (de->d_name[0] == '.')
+					continue;
+				snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+				read_counter(path, true);
+			}
+			closedir(d);
 		}
-		closedir(d);
 	}
 	return 0;
 }
@@ -975,8 +1009,14 @@ int main(int argc, char **argv)
 	}
 	snprintf(dev_path, sizeof(dev_path), "/dev/kmemlab%u", device_id);
 	snprintf(dev_name, sizeof(dev_name), "kmemlab.%u", device_id);
-	snprintf(dev_live, sizeof(dev_live),
-		 "/sys/bus/platform/devices/kmemlab.%u/live", device_id);
+	snprintf(dev_sysfs, sizeof(dev_sysfs),
+		 "/sys/bus/platform/devices/kmemlab.%u", device_id);
+	c = load_apis();
+	if (c) {
+		fprintf(stderr, "stress: cannot read the driver's description from %s: %s\n",
+			dev_path, strerror(c));
+		return 1;
+	}
 	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE,
 		  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (sh == MAP_FAILED) {
@@ -1035,7 +1075,7 @@ int main(int argc, char **argv)
 	wall = now() - t0;
 
 	/* Everything was freed by the workers, or by the unbinds. */
-	snprintf(path, sizeof(path), "%s/allocs", dev_live);
+	snprintf(path, sizeof(path), "%s/live/allocs", dev_sysfs);
 	if (read_u64(SYSDRV "/live_allocs", &allocs) ||
 	    read_u64(SYSDRV "/live_bytes", &bytes) ||
 	    read_u64(path, &dev_allocs)) {

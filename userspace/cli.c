@@ -281,6 +281,9 @@ const struct name_row *cli_name(const struct cli *cli, const struct name_table *
 	const struct name_row *r = name_find(t, arg);
 	char names[512], hint[600];
 
+	/* A name only the driver knows (a newer module): ask it. */
+	if (!r && !names_loaded() && names_load_device(cli->device))
+		r = name_find(t, arg);
 	if (r)
 		return r;
 	names_list(t, 0, ", ", names, sizeof(names));
@@ -294,6 +297,9 @@ uint64_t cli_gfp(const struct cli *cli, const char *arg)
 	char names[512], hint[600];
 	int err = gfp_parse(arg, &res);
 
+	/* A flag only the driver knows (a newer module): ask it. */
+	if (err && !names_loaded() && names_load_device(cli->device))
+		err = gfp_parse(arg, &res);
 	if (!err)
 		return res.bits;
 	if (res.removed)
@@ -317,8 +323,24 @@ int cli_open(const struct cli *cli)
 	char node[64], hint[160];
 	int fd = -1, err = kml_open(cli->device, &fd);
 
-	if (!err)
-		return fd;
+	if (!err) {
+		/* What the driver accepts, before anything is explained with it. */
+		err = names_load(fd);
+		if (!err || err == -ENOMEM)
+			return fd;
+		close(fd);
+		snprintf(node, sizeof(node), KMEMLAB_NODE_FMT, cli->device);
+		if (err == -ENOTTY)
+			err_fail(cli->cmd, -err, "compare 'kmemlab --version': use the "
+				 "kmemlab CLI built with the loaded module",
+				 "%s speaks another ABI than this CLI (ABI %u): "
+				 "the module and the CLI do not match", node,
+				 KMEMLAB_ABI_VERSION);
+		else
+			err_fail(cli->cmd, -err, NULL, "cannot read %s's description",
+				 node);
+		return -1;
+	}
 	snprintf(node, sizeof(node), KMEMLAB_NODE_FMT, cli->device);
 	if (err == -ENOENT && !module_present())
 		err_fail(cli->cmd, -err, "kmemlab load",

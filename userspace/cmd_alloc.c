@@ -98,8 +98,9 @@ static int do_realloc(int fd, void *arg)
 	return kml_realloc(fd, arg);
 }
 
-/* Why the kernel refused @req: from the tables, INFO and the old handle. */
-static int explain(const struct cli *cli, int fd, int err, struct alloc_req *req)
+/* Why the driver refused @req: its refusal @why, with INFO and the old handle. */
+static int explain(const struct cli *cli, int fd, int err, struct alloc_req *req,
+		   const struct kmemlab_refusal *why)
 {
 	struct kmemlab_info info;
 	struct kmemlab_report old;
@@ -111,14 +112,15 @@ static int explain(const struct cli *cli, int fd, int err, struct alloc_req *req
 	have_info = !kml_info(fd, &info);
 	if (req->handle && !kml_query(fd, req->handle, &old))
 		req->api = api_by_value(old.api);
-	explain_alloc(err, req, have_info ? &info : NULL, &m);
+	explain_alloc(err, req, why, have_info ? &info : NULL, &m);
 	return err_print(cli->cmd, err, &m);
 }
 
 /* Run @op(fd, @arg) and print the @report it fills, or explain the refusal. */
 static int submit(struct cli *cli, struct alloc_req *req,
 		  int (*op)(int fd, void *arg), void *arg,
-		  const struct kmemlab_report *report)
+		  const struct kmemlab_report *report,
+		  const struct kmemlab_refusal *why)
 {
 	struct out_table t;
 	int fd, err;
@@ -129,7 +131,7 @@ static int submit(struct cli *cli, struct alloc_req *req,
 	err = op(fd, arg);
 	if (err) {
 		out_free(&t, 1);
-		err = explain(cli, fd, -err, req);
+		err = explain(cli, fd, -err, req, why);
 		close(fd);
 		return err;
 	}
@@ -180,7 +182,7 @@ static int run_alloc(struct cli *cli, int argc, char **argv)
 		.gfp = a.gfp, .count = a.count, .align = a.align, .flags = a.flags,
 		.name = a.name,
 	};
-	return submit(cli, &req, do_alloc, &a, &a.report);
+	return submit(cli, &req, do_alloc, &a, &a.report, &a.refusal);
 }
 
 static void alloc_help(void)
@@ -223,7 +225,7 @@ static int run_realloc(struct cli *cli, int argc, char **argv)
 		.context = re.context, .size = re.size, .gfp = re.gfp,
 		.name = "", .handle = re.handle,
 	};
-	return submit(cli, &req, do_realloc, &re, &re.report);
+	return submit(cli, &req, do_realloc, &re, &re.report, &re.refusal);
 }
 
 static const struct cli_opt *const realloc_optsets[] = { req_opts, NULL };
@@ -272,8 +274,11 @@ static int free_one(const struct cli *cli, int fd, uint32_t handle)
 	if (err)
 		return cli_ioctl_fail(cli, -err, NULL);
 	api = api_by_value(r.api);
-	printf("freed handle %u with %s()%s\n", handle, api ? api->free_fn : "?",
-	       (r.flags & KMEMLAB_REPORT_DEVM) ? " (device-managed)" : "");
+	if (api && api->free_fn)
+		printf("freed handle %u with %s()%s\n", handle, api->free_fn,
+		       (r.flags & KMEMLAB_REPORT_DEVM) ? " (device-managed)" : "");
+	else
+		printf("freed handle %u (%s)\n", handle, api ? api->n.name : "unknown API");
 	return EXIT_SUCCESS;
 }
 

@@ -575,14 +575,13 @@ static int explain_run(const struct cli *cli, const struct run *r,
 		.api = r->api, .context = r->b.context, .pattern = r->b.pattern,
 		.batch = r->b.batch, .threads = r->b.threads,
 		.iterations = r->b.iterations, .size = r->b.size, .gfp = r->b.gfp,
-		.max_samples = mc->max_samples, .cpus = mc->cpus,
 	};
 	struct errmsg m;
 	char what[128], text[sizeof(m.text) + sizeof(what) + 2];
 
 	if (r->err == ENODEV)
 		return cli_ioctl_fail(cli, r->err, NULL);
-	explain_bench(r->err, &req, mc->have_info ? &mc->info : NULL, &m);
+	explain_bench(r->err, &req, &r->b.refusal, mc->have_info ? &mc->info : NULL, &m);
 	if (prefix) {
 		snprintf(text, sizeof(text), "%s: %s", run_name(r, what, sizeof(what)), m.text);
 		memcpy(m.text, text, sizeof(m.text) - 1);
@@ -1105,13 +1104,18 @@ struct sys_stats {
 static struct sys_stats summarise(uint64_t *v, size_t n, uint64_t overhead)
 {
 	struct sys_stats s = { .count = n };
-	unsigned __int128 sum = 0;
+	uint64_t mean = 0, rest = 0;	/* the exact mean, without a wider type */
 
 	if (!n)
 		return s;
 	for (size_t i = 0; i < n; i++) {
 		v[i] = v[i] > overhead ? v[i] - overhead : 0;
-		sum += v[i];
+		mean += v[i] / n;
+		rest += v[i] % n;
+		if (rest >= n) {
+			mean++;
+			rest -= n;
+		}
 	}
 	qsort(v, n, sizeof(*v), cmp_u64);
 	s.min = v[0];
@@ -1119,7 +1123,7 @@ static struct sys_stats summarise(uint64_t *v, size_t n, uint64_t overhead)
 	s.p90 = percentile(v, n, 90);
 	s.p99 = percentile(v, n, 99);
 	s.max = v[n - 1];
-	s.mean = (uint64_t)(sum / n);
+	s.mean = mean;
 	return s;
 }
 

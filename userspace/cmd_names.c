@@ -1,34 +1,55 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * kmemlab apis, gfp, contexts: print the name tables the CLI understands.
+ * kmemlab apis, gfp, contexts: the APIs, GFP flags and contexts as the
+ * loaded driver describes them (DESCRIBE), with this CLI's descriptions.
+ * Without the module, only the names this CLI knows, and no properties.
  */
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "cli.h"
+#include "ioctl.h"
 #include "names.h"
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
-/* The API-only columns come last: the other tables have the first four. */
-enum { NC_NAME, NC_VALUE, NC_PROPERTIES, NC_DESC, NC_BACKING, NC_FREE, NC_GFP };
+/* The API-only columns come last: the other tables have the first six. */
+enum {
+	NC_NAME, NC_VALUE, NC_PROPERTIES, NC_ADMIN, NC_MAX, NC_DESC,
+	NC_BACKING, NC_FREE, NC_GFP, NC_LIMIT,
+};
 
 static const struct out_col name_cols[] = {
 	[NC_NAME] = { "NAME", OUT_STR, 0, 0, "the name kmemlab accepts (the kernel's)" },
 	[NC_VALUE] = { "VALUE", OUT_HEX, 0, 0, "its value in the ABI" },
-	[NC_PROPERTIES] = { "PROPERTIES", OUT_STR, 0, 0, "what it takes or allows" },
+	[NC_PROPERTIES] = { "PROPERTIES", OUT_STR, 0, 0,
+			    "what it takes or allows, as the driver says" },
+	[NC_ADMIN] = { "ADMIN-ABOVE", OUT_SIZE, 0, 0,
+		       "requests above this size need CAP_SYS_ADMIN (0: all)" },
+	[NC_MAX] = { "MAX", OUT_SIZE, 0, 0, "the largest request it allows here" },
 	[NC_DESC] = { "DESCRIPTION", OUT_STR, 0, 0, "what it is" },
 	[NC_BACKING] = { "BACKING", OUT_STR, 0, 0, "memory it may return" },
 	[NC_FREE] = { "FREE", OUT_STR, 0, 0, "the function that frees it" },
 	[NC_GFP] = { "GFP", OUT_STR, 0, 0, "the GFP flags it takes" },
+	[NC_LIMIT] = { "LIMIT", OUT_STR, 0, 0, "what sets MAX" },
 };
 
 static const struct out_colset api_columns = {
-	name_cols, ARRAY_SIZE(name_cols), "NAME,BACKING,FREE,PROPERTIES,DESCRIPTION",
+	name_cols, ARRAY_SIZE(name_cols), "NAME,MAX,BACKING,FREE,PROPERTIES,DESCRIPTION",
 };
 
 static const struct out_colset name_columns = {
 	name_cols, NC_DESC + 1, "NAME,PROPERTIES,DESCRIPTION",
+};
+
+static const char *const limit_names[KMEMLAB_LIMIT_COUNT] = {
+	[KMEMLAB_LIMIT_KMALLOC] = "KMALLOC_MAX_SIZE",
+	[KMEMLAB_LIMIT_ORDER] = "max-order",
+	[KMEMLAB_LIMIT_PAGE] = "PAGE_SIZE",
+	[KMEMLAB_LIMIT_RAM] = "RAM",
+	[KMEMLAB_LIMIT_INT_MAX] = "INT_MAX",
+	[KMEMLAB_LIMIT_SIZE_T] = "SIZE_MAX",
+	[KMEMLAB_LIMIT_ORDER_1] = "order-1",
 };
 
 /* One row of @n; @api is its api_row for the API table. */
@@ -40,16 +61,27 @@ static void name_row(struct out_table *t, const struct name_table *n,
 	out_row(t);
 	out_str(t, NC_NAME, r->name);
 	out_u64(t, NC_VALUE, r->value);
-	out_str(t, NC_PROPERTIES, n->caps ?
-		names_join(n->caps, r->caps, ",", buf, sizeof(buf)) : NULL);
+	out_str(t, NC_PROPERTIES, n->caps && r->drv ?
+		names_join(n->caps, r->drv->caps, ",", buf, sizeof(buf)) : NULL);
+	if (r->drv && r->drv->admin_above != KMEMLAB_DESC_NO_LIMIT)
+		out_u64(t, NC_ADMIN, r->drv->admin_above);
+	else
+		out_none(t, NC_ADMIN);
+	if (r->drv && r->drv->max_size)
+		out_u64(t, NC_MAX, r->drv->max_size);
+	else
+		out_none(t, NC_MAX);
 	out_str(t, NC_DESC, r->desc);
 	if (!api)
 		return;
 	out_str(t, NC_BACKING, names_join(&backing_names, api->backings, ",",
 					  buf, sizeof(buf)));
-	snprintf(buf, sizeof(buf), "%s()", api->free_fn);
-	out_str(t, NC_FREE, buf);
-	out_str(t, NC_GFP, gfp_format(api->gfp_ok, buf, sizeof(buf)));
+	if (api->free_fn)
+		snprintf(buf, sizeof(buf), "%s()", api->free_fn);
+	out_str(t, NC_FREE, api->free_fn ? buf : NULL);
+	out_str(t, NC_GFP, r->drv ? gfp_format(r->drv->gfp, buf, sizeof(buf)) : NULL);
+	out_str(t, NC_LIMIT, r->drv && r->drv->limit < KMEMLAB_LIMIT_COUNT ?
+		limit_names[r->drv->limit] : NULL);
 }
 
 static void removed_rows(struct out_table *t)
@@ -74,6 +106,10 @@ static int print_names(struct cli *cli, const char *name, const struct name_tabl
 	bool apis = n == &api_names;
 	struct out_table t;
 
+	if (!names_load_device(cli->device))
+		err_warn(cli->cmd, "no description from " KMEMLAB_NODE_FMT " (is the "
+			 "module loaded?): these are the names this CLI knows; the "
+			 "driver says what each takes", cli->device);
 	cli_table(cli, &t, name, set);
 	for (size_t i = 0; i < n->count; i++)
 		name_row(&t, n, name_at(n, i),
@@ -115,7 +151,7 @@ static void gfp_help(void)
 const struct cmd cmd_apis = {
 	.name = "apis",
 	.summary = "list the allocator interfaces (--api)",
-	.flags = CMD_OUTPUT | CMD_COLUMNS,
+	.flags = CMD_DEVICE | CMD_OUTPUT | CMD_COLUMNS,
 	.columns = &api_columns,
 	.run = run_apis,
 };
@@ -123,7 +159,7 @@ const struct cmd cmd_apis = {
 const struct cmd cmd_gfp = {
 	.name = "gfp",
 	.summary = "list the GFP flags (--gfp), and removed ones",
-	.flags = CMD_OUTPUT | CMD_COLUMNS,
+	.flags = CMD_DEVICE | CMD_OUTPUT | CMD_COLUMNS,
 	.columns = &name_columns,
 	.help = gfp_help,
 	.run = run_gfp,
@@ -132,7 +168,7 @@ const struct cmd cmd_gfp = {
 const struct cmd cmd_contexts = {
 	.name = "contexts",
 	.summary = "list the contexts an allocation can run in (--context)",
-	.flags = CMD_OUTPUT | CMD_COLUMNS,
+	.flags = CMD_DEVICE | CMD_OUTPUT | CMD_COLUMNS,
 	.columns = &name_columns,
 	.run = run_contexts,
 };

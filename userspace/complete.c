@@ -122,6 +122,8 @@ static void complete_value(const struct words *s, const struct copt *o, const ch
 		for (size_t i = 0; i < c->columns->count; i++)
 			complete_item(cur, c->columns->cols[i].name);
 	} else if (t) {
+		/* The driver's names when the module is loaded, else the CLI's. */
+		names_load_device(s->device);
 		for (size_t i = 0; i < t->count; i++)
 			complete_item(cur, name_at(t, i)->name);
 	} else if (!strcmp(o->arg, "PATH") || !strcmp(o->arg, "FILE")) {

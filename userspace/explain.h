@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Why did the kernel refuse an allocation? The CLI does not pre-refuse
- * anything semantic: it sends the request and, when the kernel says no,
- * explains the errno from the request, the name tables and INFO.
+ * Why did the kernel refuse a request? The CLI does not pre-refuse anything
+ * semantic: it sends the request and, when the driver says no, turns the
+ * driver's reason (struct kmemlab_refusal) into a sentence and a hint.
  */
 #ifndef KMEMLAB_EXPLAIN_H
 #define KMEMLAB_EXPLAIN_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <linux/kmemlab.h>
@@ -27,8 +28,16 @@ struct alloc_req {
 	uint32_t handle;		/* REALLOC: the handle; ALLOC: 0 */
 };
 
-/* Explain errno @err for @req; @info (NULL when unavailable) gives limits. */
+/*
+ * Explain errno @err for @req from the driver's refusal @r; @info (NULL
+ * when unavailable) adds what is live. Returns false when the driver gave
+ * no reason this CLI knows for @err (the errno alone then explains).
+ */
+bool explain_reason(int err, const struct alloc_req *req,
+		    const struct kmemlab_refusal *r,
+		    const struct kmemlab_info *info, struct errmsg *m);
 void explain_alloc(int err, const struct alloc_req *req,
+		   const struct kmemlab_refusal *r,
 		   const struct kmemlab_info *info, struct errmsg *m);
 
 /* What was asked of BENCH, and the limits the CLI could read. */
@@ -41,15 +50,11 @@ struct bench_req {
 	uint32_t iterations;		/* per thread */
 	uint64_t size;
 	uint64_t gfp;
-	uint64_t max_samples;		/* module parameter bench_max_samples; 0: unknown */
-	long cpus;			/* online CPUs; 0: unknown */
 };
 
-/*
- * Explain errno @err of BENCH: its own limits first (iterations, threads,
- * batch, the APIs it runs), then as explain_alloc() for the allocation.
- */
+/* Explain errno @err of BENCH from the driver's refusal @r. */
 void explain_bench(int err, const struct bench_req *req,
+		   const struct kmemlab_refusal *r,
 		   const struct kmemlab_info *info, struct errmsg *m);
 
 /*

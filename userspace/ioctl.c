@@ -4,6 +4,8 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -91,32 +93,45 @@ int kml_nop(int fd)
 	return ioctl(fd, KMEMLAB_IOC_NOP) < 0 ? -errno : 0;
 }
 
-/* Ask for up to @capacity reports into @buf (NULL when 0). */
-static int list_once(int fd, struct kmemlab_report *buf, uint32_t capacity,
-		     struct kmemlab_list *l)
-{
-	memset(l, 0, sizeof(*l));
-	l->records = (uint64_t)(uintptr_t)buf;
-	l->capacity = capacity;
-	return xioctl(fd, KMEMLAB_IOC_LIST, l);
-}
+/*
+ * LIST and DESCRIBE share one layout and one protocol: ask with no room to
+ * learn how many records there are, then with room for them (and some to
+ * grow into, for LIST), until everything fitted.
+ */
+_Static_assert(sizeof(struct kmemlab_list) == sizeof(struct kmemlab_describe) &&
+	       offsetof(struct kmemlab_list, records) ==
+	       offsetof(struct kmemlab_describe, records) &&
+	       offsetof(struct kmemlab_list, capacity) ==
+	       offsetof(struct kmemlab_describe, capacity) &&
+	       offsetof(struct kmemlab_list, needed) ==
+	       offsetof(struct kmemlab_describe, needed) &&
+	       offsetof(struct kmemlab_list, returned) ==
+	       offsetof(struct kmemlab_describe, returned),
+	       "LIST and DESCRIBE have one layout");
 
-int kml_list(int fd, struct kmemlab_report **reports, size_t *count)
+static int records(int fd, unsigned long cmd, size_t size, bool slack,
+		   void **out, size_t *count)
 {
-	struct kmemlab_report *buf = NULL;
 	struct kmemlab_list l;
 	uint32_t capacity = 0;
+	void *buf = NULL;
 	int err;
 
 	for (;;) {
-		err = list_once(fd, buf, capacity, &l);
-		if (err || l.needed <= capacity)
+		memset(&l, 0, sizeof(l));
+		l.records = (uint64_t)(uintptr_t)buf;
+		l.capacity = capacity;
+		err = xioctl(fd, cmd, &l);
+		if (err || (l.needed <= capacity && (buf || !l.needed)))
 			break;
 		/* room to grow between the two calls */
-		capacity = l.needed > UINT32_MAX - 64 - l.needed / 8 ?
-			   UINT32_MAX : l.needed + l.needed / 8 + 64;
+		if (slack)
+			capacity = l.needed > UINT32_MAX - 64 - l.needed / 8 ?
+				   UINT32_MAX : l.needed + l.needed / 8 + 64;
+		else
+			capacity = l.needed;
 		free(buf);
-		buf = calloc(capacity, sizeof(*buf));
+		buf = calloc(capacity, size);
 		if (!buf) {
 			err = -ENOMEM;
 			break;
@@ -126,7 +141,19 @@ int kml_list(int fd, struct kmemlab_report **reports, size_t *count)
 		free(buf);
 		return err;
 	}
-	*reports = buf;
+	*out = buf;
 	*count = l.returned;
 	return 0;
+}
+
+int kml_list(int fd, struct kmemlab_report **reports, size_t *count)
+{
+	return records(fd, KMEMLAB_IOC_LIST, sizeof(**reports), true,
+		       (void **)reports, count);
+}
+
+int kml_describe(int fd, struct kmemlab_desc **recs, size_t *count)
+{
+	return records(fd, KMEMLAB_IOC_DESCRIBE, sizeof(**recs), false,
+		       (void **)recs, count);
 }

@@ -15,6 +15,8 @@
 /* Open /dev/kmemlab@device read-write; *fd on success. */
 int kml_open(unsigned int device, int *fd);
 int kml_info(int fd, struct kmemlab_info *info);
+/* The driver's description: *@recs (free() it) of *@count records. */
+int kml_describe(int fd, struct kmemlab_desc **recs, size_t *count);
 int kml_alloc(int fd, struct kmemlab_alloc *req);
 int kml_realloc(int fd, struct kmemlab_realloc *req);
 int kml_free(int fd, struct kmemlab_free *req);

@@ -5,11 +5,14 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include <linux/kmemlab.h>
 
+#include "ioctl.h"
 #include "names.h"
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
@@ -28,151 +31,129 @@
 /* ---- capability names (shown by the listings) ---- */
 
 static const struct name_row api_cap_rows[] = {
-	{ "may-sleep", NULL, API_SLEEPS, 0, "may sleep: process context only" },
-	{ "count", NULL, API_COUNT, 0, "takes --count" },
-	{ "cache", NULL, API_CACHE, 0, "takes --name, --align, --hwcache-align" },
-	{ "resizable", NULL, API_RESIZE, 0, "kmemlab realloc can resize it" },
-	{ "devm", NULL, API_DEVM, 0, "device-managed: freed on unbind" },
-	{ "zeroed", NULL, API_ZEROES, 0, "always zeroed" },
-	{ "pages", NULL, API_PAGE, 0, "page API: 2^order pages" },
-	{ "one-page", NULL, API_ONE_PAGE, 0, "at most one page" },
-	{ "dma-mask", NULL, API_DMA_MASK, 0, "within the device's DMA mask" },
+	{ "may-sleep", NULL, KMEMLAB_API_CAP_SLEEPS, 0, "may sleep: process context only", NULL },
+	{ "count", NULL, KMEMLAB_API_CAP_COUNT, 0, "takes --count", NULL },
+	{ "cache", NULL, KMEMLAB_API_CAP_CACHE, 0, "takes --name, --align, --hwcache-align", NULL },
+	{ "resizable", NULL, KMEMLAB_API_CAP_RESIZE, 0, "kmemlab realloc can resize it", NULL },
+	{ "devm", NULL, KMEMLAB_API_CAP_DEVM, 0, "device-managed: freed on unbind", NULL },
+	{ "zeroed", NULL, KMEMLAB_API_CAP_ZEROES, 0, "always zeroed", NULL },
+	{ "pages", NULL, KMEMLAB_API_CAP_ORDER, 0, "page API: 2^order pages", NULL },
+	{ "vmap", NULL, KMEMLAB_API_CAP_VMAP, 0, "may map order-0 pages (vmalloc)", NULL },
+	{ "no-bench", NULL, KMEMLAB_API_CAP_NO_BENCH, 0, "kmemlab bench cannot time it", NULL },
+	{ "free-sleeps", NULL, KMEMLAB_API_CAP_FREE_SLEEPS, 0, "its free may sleep", NULL },
+	{ "dma-mask", NULL, KMEMLAB_API_CAP_DMA_MASK, 0, "within the device's DMA mask", NULL },
+	{ "coherent", NULL, KMEMLAB_API_CAP_COHERENT, 0, "already mapped for the device", NULL },
+	{ "create-admin", NULL, KMEMLAB_API_CAP_CREATE_ADMIN, 0,
+	  "creating its cache needs CAP_SYS_ADMIN", NULL },
 };
 static const struct name_table api_caps = TABLE("property", api_cap_rows, true, NULL);
 
 static const struct name_row gfp_cap_rows[] = {
-	{ "base", NULL, GFPF_BASE, 0, "base type: give at most one" },
-	{ "zone", NULL, GFPF_ZONE, 0, "zone modifier: give at most one" },
-	{ "modifier", NULL, GFPF_MOD, 0, "action modifier: combines freely" },
-	{ "may-sleep", NULL, GFPF_SLEEPS, 0, "may sleep: process context only" },
-	{ "pages-only", NULL, GFPF_PAGES_ONLY, 0, "page APIs only" },
-	{ "order<=1", NULL, GFPF_LOW_ORDER, 0, "up to order 1 only" },
+	{ "base", NULL, KMEMLAB_GFP_CAP_BASE, 0, "base type: give at most one", NULL },
+	{ "zone", NULL, KMEMLAB_GFP_CAP_ZONE, 0, "zone modifier: give at most one", NULL },
+	{ "modifier", NULL, KMEMLAB_GFP_CAP_MODIFIER, 0, "action modifier: combines freely", NULL },
+	{ "may-sleep", NULL, KMEMLAB_GFP_CAP_SLEEPS, 0, "may sleep: process context only", NULL },
+	{ "needs-reclaim", NULL, KMEMLAB_GFP_CAP_NEEDS_RECLAIM, 0,
+	  "needs a base type that may sleep", NULL },
 };
 static const struct name_table gfp_caps = TABLE("property", gfp_cap_rows, true, NULL);
 
 static const struct name_row ctx_cap_rows[] = {
-	{ "may-sleep", NULL, CTXF_SLEEPS, 0, "allocations may sleep here" },
+	{ "may-sleep", NULL, KMEMLAB_CTX_CAP_SLEEPS, 0, "allocations may sleep here", NULL },
 };
 static const struct name_table ctx_caps = TABLE("property", ctx_cap_rows, true, NULL);
 
 /* ---- APIs ---- */
 
-/* The GFP flags each kind of allocator takes. */
-#define GFP_MODIFIERS	(KMEMLAB_GFP_ZERO | KMEMLAB_GFP_NOWARN | KMEMLAB_GFP_NORETRY | \
-			 KMEMLAB_GFP_RETRY_MAYFAIL | KMEMLAB_GFP_NOFAIL |	\
-			 KMEMLAB_GFP_HIGH | KMEMLAB_GFP_ACCOUNT)
-/* slab memory: no highmem, and there are no DMA32 kmalloc caches */
-#define GFP_SLAB	(KMEMLAB_GFP_KERNEL | KMEMLAB_GFP_ATOMIC | KMEMLAB_GFP_NOWAIT | \
-			 KMEMLAB_GFP_NOIO | KMEMLAB_GFP_NOFS | KMEMLAB_GFP_USER | \
-			 KMEMLAB_GFP_DMA | GFP_MODIFIERS)
-#define GFP_PAGES	(GFP_SLAB | KMEMLAB_GFP_HIGHUSER | KMEMLAB_GFP_DMA32)
-#define GFP_PAGE_ADDR	(GFP_PAGES & ~KMEMLAB_GFP_HIGHUSER)	/* returns an address */
-/* __vmalloc(): reclaiming base types, vmalloc_32() zones */
-#define GFP_VMALLOC	(KMEMLAB_GFP_KERNEL | KMEMLAB_GFP_NOIO | KMEMLAB_GFP_NOFS | \
-			 KMEMLAB_GFP_DMA32 | (GFP_MODIFIERS & ~KMEMLAB_GFP_HIGH))
-#define GFP_KVMALLOC	(GFP_SLAB & ~KMEMLAB_GFP_DMA)
-/* dma_alloc_coherent(): the device's mask picks the zone, not the flags */
-#define GFP_COHERENT	(KMEMLAB_GFP_KERNEL | KMEMLAB_GFP_ATOMIC | KMEMLAB_GFP_NOWAIT | \
-			 KMEMLAB_GFP_ZERO | KMEMLAB_GFP_NOWARN)
-
 static const struct api_row api_rows[] = {
-	{ { "kmalloc", NULL, KMEMLAB_API_KMALLOC, API_RESIZE,
-	    "kmalloc(): a slab object; whole pages above KMALLOC_MAX_CACHE_SIZE" },
-	  SLAB | PAGES, GFP_SLAB, LIMIT_KMALLOC, "kfree" },
-	{ { "kzalloc", NULL, KMEMLAB_API_KZALLOC, API_RESIZE | API_ZEROES,
-	    "kzalloc(): kmalloc() with __GFP_ZERO" },
-	  SLAB | PAGES, GFP_SLAB, LIMIT_KMALLOC, "kfree" },
-	{ { "kcalloc", NULL, KMEMLAB_API_KCALLOC,
-	    API_COUNT | API_RESIZE | API_ZEROES,
-	    "kcalloc(): a zeroed array of --count elements of --size bytes" },
-	  SLAB | PAGES, GFP_SLAB, LIMIT_KMALLOC, "kfree" },
-	{ { "krealloc", NULL, KMEMLAB_API_KREALLOC, API_RESIZE,
-	    "krealloc() from NULL; 'kmemlab realloc' resizes it" },
-	  SLAB | PAGES, GFP_SLAB, LIMIT_KMALLOC, "kfree" },
-	{ { "vmalloc", "__vmalloc", KMEMLAB_API_VMALLOC, API_SLEEPS,
-	    "__vmalloc(): pages mapped contiguously into the vmalloc range" },
-	  VMALLOC, GFP_VMALLOC, LIMIT_QUOTA, "vfree" },
-	{ { "vzalloc", NULL, KMEMLAB_API_VZALLOC, API_SLEEPS | API_ZEROES,
-	    "vzalloc(): zeroed vmalloc()" },
-	  VMALLOC, GFP_VMALLOC, LIMIT_QUOTA, "vfree" },
-	{ { "kvmalloc", NULL, KMEMLAB_API_KVMALLOC, API_SLEEPS,
-	    "kvmalloc(): kmalloc(), falling back to vmalloc() when that fails" },
-	  SLAB | PAGES | VMALLOC, GFP_KVMALLOC, LIMIT_QUOTA, "kvfree" },
-	{ { "kvzalloc", NULL, KMEMLAB_API_KVZALLOC, API_SLEEPS | API_ZEROES,
-	    "kvzalloc(): zeroed kvmalloc()" },
-	  SLAB | PAGES | VMALLOC, GFP_KVMALLOC, LIMIT_QUOTA, "kvfree" },
-	{ { "get_free_pages", "__get_free_pages", KMEMLAB_API_GET_FREE_PAGES,
-	    API_PAGE, "__get_free_pages(): 2^order contiguous pages, as an address" },
-	  PAGES, GFP_PAGE_ADDR, LIMIT_ORDER, "free_pages" },
-	{ { "alloc_pages", NULL, KMEMLAB_API_ALLOC_PAGES, API_PAGE,
-	    "alloc_pages(): 2^order contiguous pages, as a struct page" },
-	  PAGES, GFP_PAGES, LIMIT_ORDER, "__free_pages" },
-	{ { "get_zeroed_page", NULL, KMEMLAB_API_GET_ZEROED_PAGE,
-	    API_PAGE | API_ONE_PAGE | API_ZEROES,
-	    "get_zeroed_page(): one zeroed page" },
-	  PAGES, GFP_PAGE_ADDR, LIMIT_PAGE, "free_page" },
-	{ { "kmem_cache", "kmem_cache_alloc", KMEMLAB_API_KMEM_CACHE, API_CACHE,
-	    "kmem_cache_alloc() from the cache --name, created on first use" },
-	  SLAB, GFP_SLAB, LIMIT_KMALLOC, "kmem_cache_free" },
-	{ { "devm_kmalloc", NULL, KMEMLAB_API_DEVM_KMALLOC, API_DEVM | API_SLEEPS,
-	    "devm_kmalloc(): kmalloc() that devres frees on unbind" },
-	  SLAB | PAGES, GFP_SLAB, LIMIT_KMALLOC, "devm_kfree" },
-	{ { "devm_kzalloc", NULL, KMEMLAB_API_DEVM_KZALLOC,
-	    API_DEVM | API_SLEEPS | API_ZEROES,
-	    "devm_kzalloc(): kzalloc() that devres frees on unbind" },
-	  SLAB | PAGES, GFP_SLAB, LIMIT_KMALLOC, "devm_kfree" },
-	{ { "devm_kcalloc", NULL, KMEMLAB_API_DEVM_KCALLOC,
-	    API_DEVM | API_SLEEPS | API_COUNT | API_ZEROES,
-	    "devm_kcalloc(): kcalloc() that devres frees on unbind" },
-	  SLAB | PAGES, GFP_SLAB, LIMIT_KMALLOC, "devm_kfree" },
-	{ { "dma_alloc_coherent", NULL, KMEMLAB_API_DMA_ALLOC_COHERENT,
-	    API_ZEROES | API_DMA_MASK,
+	{ { "kmalloc", NULL, KMEMLAB_API_KMALLOC, 0,
+	    "kmalloc(): a slab object; whole pages above KMALLOC_MAX_CACHE_SIZE", NULL },
+	  SLAB | PAGES, "kfree" },
+	{ { "kzalloc", NULL, KMEMLAB_API_KZALLOC, 0,
+	    "kzalloc(): kmalloc() with __GFP_ZERO", NULL },
+	  SLAB | PAGES, "kfree" },
+	{ { "kcalloc", NULL, KMEMLAB_API_KCALLOC, 0,
+	    "kcalloc(): a zeroed array of --count elements of --size bytes", NULL },
+	  SLAB | PAGES, "kfree" },
+	{ { "krealloc", NULL, KMEMLAB_API_KREALLOC, 0,
+	    "krealloc() from NULL; 'kmemlab realloc' resizes it", NULL },
+	  SLAB | PAGES, "kfree" },
+	{ { "vmalloc", "__vmalloc", KMEMLAB_API_VMALLOC, 0,
+	    "__vmalloc(): pages mapped contiguously into the vmalloc range", NULL },
+	  VMALLOC, "vfree" },
+	{ { "vzalloc", NULL, KMEMLAB_API_VZALLOC, 0,
+	    "vzalloc(): zeroed vmalloc()", NULL },
+	  VMALLOC, "vfree" },
+	{ { "kvmalloc", NULL, KMEMLAB_API_KVMALLOC, 0,
+	    "kvmalloc(): kmalloc(), falling back to vmalloc() when that fails", NULL },
+	  SLAB | PAGES | VMALLOC, "kvfree" },
+	{ { "kvzalloc", NULL, KMEMLAB_API_KVZALLOC, 0,
+	    "kvzalloc(): zeroed kvmalloc()", NULL },
+	  SLAB | PAGES | VMALLOC, "kvfree" },
+	{ { "get_free_pages", "__get_free_pages", KMEMLAB_API_GET_FREE_PAGES, 0, "__get_free_pages(): 2^order contiguous pages, as an address", NULL },
+	  PAGES, "free_pages" },
+	{ { "alloc_pages", NULL, KMEMLAB_API_ALLOC_PAGES, 0,
+	    "alloc_pages(): 2^order contiguous pages, as a struct page", NULL },
+	  PAGES, "__free_pages" },
+	{ { "get_zeroed_page", NULL, KMEMLAB_API_GET_ZEROED_PAGE, 0,
+	    "get_zeroed_page(): one zeroed page", NULL },
+	  PAGES, "free_page" },
+	{ { "kmem_cache", "kmem_cache_alloc", KMEMLAB_API_KMEM_CACHE, 0,
+	    "kmem_cache_alloc() from the cache --name, created on first use", NULL },
+	  SLAB, "kmem_cache_free" },
+	{ { "devm_kmalloc", NULL, KMEMLAB_API_DEVM_KMALLOC, 0,
+	    "devm_kmalloc(): kmalloc() that devres frees on unbind", NULL },
+	  SLAB | PAGES, "devm_kfree" },
+	{ { "devm_kzalloc", NULL, KMEMLAB_API_DEVM_KZALLOC, 0,
+	    "devm_kzalloc(): kzalloc() that devres frees on unbind", NULL },
+	  SLAB | PAGES, "devm_kfree" },
+	{ { "devm_kcalloc", NULL, KMEMLAB_API_DEVM_KCALLOC, 0,
+	    "devm_kcalloc(): kcalloc() that devres frees on unbind", NULL },
+	  SLAB | PAGES, "devm_kfree" },
+	{ { "dma_alloc_coherent", NULL, KMEMLAB_API_DMA_ALLOC_COHERENT, 0,
 	    "dma_alloc_coherent(): zeroed pages within the device's DMA mask, "
-	    "mapped for it" },
-	  PAGES, GFP_COHERENT, LIMIT_ORDER, "dma_free_coherent" },
+	    "mapped for it", NULL },
+	  PAGES, "dma_free_coherent" },
 };
-const struct name_table api_names = OPTION_TABLE("API", api_rows, false, &api_caps, "api");
+struct name_table api_names = OPTION_TABLE("API", api_rows, false, &api_caps, "api");
 
 /* ---- GFP flags ---- */
 
-#define SLEEPY_BASE	(GFPF_BASE | GFPF_SLEEPS)
-
 static const struct name_row gfp_rows[] = {
-	{ "GFP_KERNEL", NULL, KMEMLAB_GFP_KERNEL, SLEEPY_BASE,
-	  "may sleep and reclaim: the usual choice in process context" },
-	{ "GFP_ATOMIC", NULL, KMEMLAB_GFP_ATOMIC, GFPF_BASE,
-	  "never sleeps; may use the atomic reserves" },
-	{ "GFP_NOWAIT", NULL, KMEMLAB_GFP_NOWAIT, GFPF_BASE,
-	  "never sleeps, no reserves: fails fast" },
-	{ "GFP_NOIO", NULL, KMEMLAB_GFP_NOIO, SLEEPY_BASE,
-	  "may sleep, but reclaim starts no I/O" },
-	{ "GFP_NOFS", NULL, KMEMLAB_GFP_NOFS, SLEEPY_BASE,
-	  "may sleep, but reclaim does not call into filesystems" },
-	{ "GFP_USER", NULL, KMEMLAB_GFP_USER, SLEEPY_BASE,
-	  "for memory that userspace will map; may sleep" },
-	{ "GFP_HIGHUSER", NULL, KMEMLAB_GFP_HIGHUSER,
-	  SLEEPY_BASE | GFPF_PAGES_ONLY,
-	  "GFP_USER that may use highmem: page APIs only" },
-	{ "GFP_DMA", "__GFP_DMA", KMEMLAB_GFP_DMA, GFPF_ZONE,
-	  "from ZONE_DMA (legacy devices)" },
-	{ "GFP_DMA32", "__GFP_DMA32", KMEMLAB_GFP_DMA32, GFPF_ZONE,
-	  "from ZONE_DMA32 (below 4 GiB)" },
-	{ "__GFP_ZERO", NULL, KMEMLAB_GFP_ZERO, GFPF_MOD,
-	  "return zeroed memory" },
-	{ "__GFP_NOWARN", NULL, KMEMLAB_GFP_NOWARN, GFPF_MOD,
-	  "no warning when the allocation fails" },
-	{ "__GFP_NORETRY", NULL, KMEMLAB_GFP_NORETRY, GFPF_MOD,
-	  "give up after one light attempt at reclaim" },
-	{ "__GFP_RETRY_MAYFAIL", NULL, KMEMLAB_GFP_RETRY_MAYFAIL, GFPF_MOD,
-	  "retry hard, but fail rather than invoke the OOM killer" },
-	{ "__GFP_NOFAIL", NULL, KMEMLAB_GFP_NOFAIL, GFPF_MOD | GFPF_LOW_ORDER,
-	  "retry forever, never fail; up to order 1" },
-	{ "__GFP_HIGH", NULL, KMEMLAB_GFP_HIGH, GFPF_MOD,
-	  "high priority: may use part of the emergency reserves" },
-	{ "__GFP_ACCOUNT", NULL, KMEMLAB_GFP_ACCOUNT, GFPF_MOD,
-	  "charge the memory to the caller's memory cgroup" },
+	{ "GFP_KERNEL", NULL, KMEMLAB_GFP_KERNEL, 0,
+	  "may sleep and reclaim: the usual choice in process context", NULL },
+	{ "GFP_ATOMIC", NULL, KMEMLAB_GFP_ATOMIC, 0,
+	  "never sleeps; may use the atomic reserves", NULL },
+	{ "GFP_NOWAIT", NULL, KMEMLAB_GFP_NOWAIT, 0,
+	  "never sleeps, no reserves: fails fast", NULL },
+	{ "GFP_NOIO", NULL, KMEMLAB_GFP_NOIO, 0,
+	  "may sleep, but reclaim starts no I/O", NULL },
+	{ "GFP_NOFS", NULL, KMEMLAB_GFP_NOFS, 0,
+	  "may sleep, but reclaim does not call into filesystems", NULL },
+	{ "GFP_USER", NULL, KMEMLAB_GFP_USER, 0,
+	  "for memory that userspace will map; may sleep", NULL },
+	{ "GFP_HIGHUSER", NULL, KMEMLAB_GFP_HIGHUSER, 0,
+	  "GFP_USER that may use highmem: page APIs only", NULL },
+	{ "GFP_DMA", "__GFP_DMA", KMEMLAB_GFP_DMA, 0,
+	  "from ZONE_DMA (legacy devices)", NULL },
+	{ "GFP_DMA32", "__GFP_DMA32", KMEMLAB_GFP_DMA32, 0,
+	  "from ZONE_DMA32 (below 4 GiB)", NULL },
+	{ "__GFP_ZERO", NULL, KMEMLAB_GFP_ZERO, 0,
+	  "return zeroed memory", NULL },
+	{ "__GFP_NOWARN", NULL, KMEMLAB_GFP_NOWARN, 0,
+	  "no warning when the allocation fails", NULL },
+	{ "__GFP_NORETRY", NULL, KMEMLAB_GFP_NORETRY, 0,
+	  "give up after one light attempt at reclaim", NULL },
+	{ "__GFP_RETRY_MAYFAIL", NULL, KMEMLAB_GFP_RETRY_MAYFAIL, 0,
+	  "retry hard, but fail rather than invoke the OOM killer", NULL },
+	{ "__GFP_NOFAIL", NULL, KMEMLAB_GFP_NOFAIL, 0,
+	  "retry forever, never fail; up to order 1", NULL },
+	{ "__GFP_HIGH", NULL, KMEMLAB_GFP_HIGH, 0,
+	  "high priority: may use part of the emergency reserves", NULL },
+	{ "__GFP_ACCOUNT", NULL, KMEMLAB_GFP_ACCOUNT, 0,
+	  "charge the memory to the caller's memory cgroup", NULL },
 };
-const struct name_table gfp_names = OPTION_TABLE("GFP flag", gfp_rows, true, &gfp_caps, "gfp");
+struct name_table gfp_names = OPTION_TABLE("GFP flag", gfp_rows, true, &gfp_caps, "gfp");
 
 const struct removed_gfp removed_gfps[] = {
 	{ "__GFP_WAIT", "4.4",
@@ -188,47 +169,47 @@ const size_t removed_gfps_count = ARRAY_SIZE(removed_gfps);
 /* ---- contexts, zones, backings, observed context, address regions ---- */
 
 static const struct name_row context_rows[] = {
-	{ "process", NULL, KMEMLAB_CTX_PROCESS, CTXF_SLEEPS,
-	  "in the ioctl caller's task: may sleep" },
+	{ "process", NULL, KMEMLAB_CTX_PROCESS, 0,
+	  "in the ioctl caller's task: may sleep", NULL },
 	{ "atomic", NULL, KMEMLAB_CTX_ATOMIC, 0,
-	  "in the caller's task with a spinlock held (preemption off)" },
+	  "in the caller's task with a spinlock held (preemption off)", NULL },
 	{ "softirq", NULL, KMEMLAB_CTX_SOFTIRQ, 0,
-	  "on the BH workqueue or in a tasklet (softirq context)" },
+	  "on the BH workqueue or in a tasklet (softirq context)", NULL },
 	{ "hardirq", NULL, KMEMLAB_CTX_HARDIRQ, 0,
-	  "in a hard irq_work callback (hardirq context)" },
+	  "in a hard irq_work callback (hardirq context)", NULL },
 };
-const struct name_table context_names = OPTION_TABLE("context", context_rows, false, &ctx_caps,
+struct name_table context_names = OPTION_TABLE("context", context_rows, false, &ctx_caps,
 						    "context");
 
 static const struct name_row zone_rows[] = {
-	{ "DMA", NULL, KMEMLAB_ZONE_DMA, 0, "ZONE_DMA: legacy DMA (below 16 MiB on x86)" },
-	{ "DMA32", NULL, KMEMLAB_ZONE_DMA32, 0, "ZONE_DMA32: below 4 GiB" },
-	{ "Normal", NULL, KMEMLAB_ZONE_NORMAL, 0, "ZONE_NORMAL" },
-	{ "HighMem", NULL, KMEMLAB_ZONE_HIGHMEM, 0, "ZONE_HIGHMEM (32-bit kernels)" },
-	{ "Movable", NULL, KMEMLAB_ZONE_MOVABLE, 0, "ZONE_MOVABLE" },
-	{ "Device", NULL, KMEMLAB_ZONE_DEVICE, 0, "ZONE_DEVICE" },
+	{ "DMA", NULL, KMEMLAB_ZONE_DMA, 0, "ZONE_DMA: legacy DMA (below 16 MiB on x86)", NULL },
+	{ "DMA32", NULL, KMEMLAB_ZONE_DMA32, 0, "ZONE_DMA32: below 4 GiB", NULL },
+	{ "Normal", NULL, KMEMLAB_ZONE_NORMAL, 0, "ZONE_NORMAL", NULL },
+	{ "HighMem", NULL, KMEMLAB_ZONE_HIGHMEM, 0, "ZONE_HIGHMEM (32-bit kernels)", NULL },
+	{ "Movable", NULL, KMEMLAB_ZONE_MOVABLE, 0, "ZONE_MOVABLE", NULL },
+	{ "Device", NULL, KMEMLAB_ZONE_DEVICE, 0, "ZONE_DEVICE", NULL },
 };
 const struct name_table zone_names = TABLE("zone", zone_rows, false, NULL);
 
 static const struct name_row backing_rows[] = {
-	{ "slab", NULL, KMEMLAB_BACKING_SLAB, 0, "an object of a slab cache" },
-	{ "pages", NULL, KMEMLAB_BACKING_PAGES, 0, "whole pages of the page allocator" },
-	{ "vmalloc", NULL, KMEMLAB_BACKING_VMALLOC, 0, "pages mapped into the vmalloc range" },
+	{ "slab", NULL, KMEMLAB_BACKING_SLAB, 0, "an object of a slab cache", NULL },
+	{ "pages", NULL, KMEMLAB_BACKING_PAGES, 0, "whole pages of the page allocator", NULL },
+	{ "vmalloc", NULL, KMEMLAB_BACKING_VMALLOC, 0, "pages mapped into the vmalloc range", NULL },
 };
 const struct name_table backing_names = TABLE("backing", backing_rows, false, NULL);
 
 static const struct name_row seen_rows[] = {
-	{ "preemptible", NULL, KMEMLAB_SEEN_PREEMPTIBLE, 0, "preemptible()" },
-	{ "interrupt", NULL, KMEMLAB_SEEN_IN_INTERRUPT, 0, "in_interrupt()" },
-	{ "softirq", NULL, KMEMLAB_SEEN_IN_SOFTIRQ, 0, "in_serving_softirq()" },
-	{ "hardirq", NULL, KMEMLAB_SEEN_IN_HARDIRQ, 0, "in_hardirq()" },
-	{ "irqs-off", NULL, KMEMLAB_SEEN_IRQS_DISABLED, 0, "irqs_disabled()" },
+	{ "preemptible", NULL, KMEMLAB_SEEN_PREEMPTIBLE, 0, "preemptible()", NULL },
+	{ "interrupt", NULL, KMEMLAB_SEEN_IN_INTERRUPT, 0, "in_interrupt()", NULL },
+	{ "softirq", NULL, KMEMLAB_SEEN_IN_SOFTIRQ, 0, "in_serving_softirq()", NULL },
+	{ "hardirq", NULL, KMEMLAB_SEEN_IN_HARDIRQ, 0, "in_hardirq()", NULL },
+	{ "irqs-off", NULL, KMEMLAB_SEEN_IRQS_DISABLED, 0, "irqs_disabled()", NULL },
 };
 const struct name_table seen_names = TABLE("context bit", seen_rows, true, NULL);
 
 static const struct name_row region_rows[] = {
-	{ "direct-map", NULL, KMEMLAB_REPORT_DIRECT_MAP, 0, "the kernel's direct map" },
-	{ "vmalloc", NULL, KMEMLAB_REPORT_VMALLOC_RANGE, 0, "the vmalloc range" },
+	{ "direct-map", NULL, KMEMLAB_REPORT_DIRECT_MAP, 0, "the kernel's direct map", NULL },
+	{ "vmalloc", NULL, KMEMLAB_REPORT_VMALLOC_RANGE, 0, "the vmalloc range", NULL },
 };
 const struct name_table region_names = TABLE("region", region_rows, true, NULL);
 
@@ -236,17 +217,17 @@ const struct name_table region_names = TABLE("region", region_rows, true, NULL);
 
 static const struct name_row dma_mode_rows[] = {
 	{ "single", NULL, KMEMLAB_DMA_SINGLE, 0,
-	  "dma_map_single(): one segment; direct-map memory only" },
+	  "dma_map_single(): one segment; direct-map memory only", NULL },
 	{ "sg", NULL, KMEMLAB_DMA_SG, 0,
-	  "dma_map_sgtable(): page by page; the way to map vmalloc memory" },
+	  "dma_map_sgtable(): page by page; the way to map vmalloc memory", NULL },
 };
 const struct name_table dma_mode_names = OPTION_TABLE("DMA mode", dma_mode_rows, false, NULL,
 						     "mode");
 
 static const struct name_row dma_dir_rows[] = {
-	{ "to-device", NULL, KMEMLAB_DMA_TO_DEVICE, 0, "DMA_TO_DEVICE" },
-	{ "from-device", NULL, KMEMLAB_DMA_FROM_DEVICE, 0, "DMA_FROM_DEVICE" },
-	{ "bidirectional", NULL, KMEMLAB_DMA_BIDIRECTIONAL, 0, "DMA_BIDIRECTIONAL" },
+	{ "to-device", NULL, KMEMLAB_DMA_TO_DEVICE, 0, "DMA_TO_DEVICE", NULL },
+	{ "from-device", NULL, KMEMLAB_DMA_FROM_DEVICE, 0, "DMA_FROM_DEVICE", NULL },
+	{ "bidirectional", NULL, KMEMLAB_DMA_BIDIRECTIONAL, 0, "DMA_BIDIRECTIONAL", NULL },
 };
 const struct name_table dma_dir_names = OPTION_TABLE("DMA direction", dma_dir_rows, false,
 						    NULL, "direction");
@@ -260,9 +241,9 @@ const struct name_table *const name_tables[] = {
 
 static const struct name_row bench_pattern_rows[] = {
 	{ "pair", NULL, KMEMLAB_BENCH_PAIR, 0,
-	  "alloc, free, alloc, free: the per-CPU fast path" },
+	  "alloc, free, alloc, free: the per-CPU fast path", NULL },
 	{ "batch", NULL, KMEMLAB_BENCH_BATCH, 0,
-	  "N allocs, then N frees: the allocator refills and drains" },
+	  "N allocs, then N frees: the allocator refills and drains", NULL },
 };
 const struct name_table bench_pattern_names = TABLE("pattern", bench_pattern_rows, false, NULL);
 
@@ -465,4 +446,110 @@ int gfp_parse(const char *spec, struct gfp_parse *res)
 char *gfp_format(uint64_t bits, char *buf, size_t len)
 {
 	return names_join(&gfp_names, bits, "|", buf, len);
+}
+
+/* ---- the driver's description ---- */
+
+static struct kmemlab_desc *drv_recs;
+static size_t drv_count;
+
+bool names_loaded(void)
+{
+	return drv_recs != NULL;
+}
+
+/* The CLI's own row of @value in @rows, or NULL. */
+static const struct name_row *own_row(const void *rows, size_t count, size_t stride,
+				      uint64_t value)
+{
+	for (size_t i = 0; i < count; i++) {
+		const struct name_row *r = (const void *)((const char *)rows + i * stride);
+
+		if (r->value == value)
+			return r;
+	}
+	return NULL;
+}
+
+/*
+ * @t's rows become the driver's records of @kind, in the driver's order,
+ * each with the CLI's description of the same value when it has one.
+ */
+static int load_table(struct name_table *t, const void *own, size_t own_count,
+		      uint32_t kind)
+{
+	size_t n = 0, i = 0;
+	char *rows;
+
+	for (size_t k = 0; k < drv_count; k++)
+		n += drv_recs[k].kind == kind && (!t->bits || drv_recs[k].id < 64);
+	rows = calloc(n ? n : 1, t->stride);
+	if (!rows)
+		return -ENOMEM;
+	for (size_t k = 0; k < drv_count; k++) {
+		const struct kmemlab_desc *d = &drv_recs[k];
+		struct name_row *r = (struct name_row *)(rows + i * t->stride);
+		uint64_t value;
+		const struct name_row *mine;
+
+		if (d->kind != kind || (t->bits && d->id >= 64))
+			continue;
+		value = t->bits ? BIT(d->id) : d->id;
+		mine = own_row(own, own_count, t->stride, value);
+		if (mine)
+			memcpy(r, mine, t->stride);
+		else
+			r->desc = "(described by the module; this kmemlab has no text for it)";
+		r->name = d->name;
+		if (r->alias && !strcasecmp(r->alias, r->name))
+			r->alias = NULL;
+		r->value = value;
+		r->caps = (unsigned int)d->caps;
+		r->drv = d;
+		i++;
+	}
+	t->rows = rows;
+	t->count = n;
+	return 0;
+}
+
+int names_load(int fd)
+{
+	struct kmemlab_desc *recs;
+	size_t count;
+	int err;
+
+	if (drv_recs)
+		return 0;
+	err = kml_describe(fd, &recs, &count);
+	if (err)
+		return err;
+	for (size_t k = 0; k < count; k++)
+		recs[k].name[sizeof(recs[k].name) - 1] = '\0';
+	drv_recs = recs;
+	drv_count = count;
+	if (load_table(&api_names, api_rows, ARRAY_SIZE(api_rows), KMEMLAB_DESC_API) ||
+	    load_table(&gfp_names, gfp_rows, ARRAY_SIZE(gfp_rows), KMEMLAB_DESC_GFP) ||
+	    load_table(&context_names, context_rows, ARRAY_SIZE(context_rows),
+		       KMEMLAB_DESC_CONTEXT))
+		return -ENOMEM;
+	return 0;
+}
+
+bool names_load_device(unsigned int device)
+{
+	int fd, err;
+
+	if (drv_recs)
+		return true;
+	if (kml_open(device, &fd))
+		return false;
+	err = names_load(fd);
+	close(fd);
+	return !err;
+}
+
+uint64_t api_gfp_ok(const struct api_row *api)
+{
+	return api && api->n.drv ? api->n.drv->gfp : 0;
 }

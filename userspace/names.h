@@ -13,51 +13,29 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* One named value. Names match case-insensitively. */
+#include <linux/kmemlab.h>
+
+/*
+ * One named value. Names match case-insensitively. For the API, GFP and
+ * context tables the driver is the source of truth: names_load() replaces
+ * their rows with the driver's description (DESCRIBE), keeping from these
+ * rows only what the kernel cannot know (descriptions, aliases); @drv then
+ * points at the driver's record and @caps holds its capability bits
+ * (KMEMLAB_API_CAP_*, KMEMLAB_GFP_CAP_*, KMEMLAB_CTX_CAP_*).
+ */
 struct name_row {
 	const char *name;
 	const char *alias;	/* another accepted spelling, or NULL */
 	uint64_t value;		/* enum value, or flag bit(s) */
-	unsigned int caps;	/* the table's capability bits */
+	unsigned int caps;	/* the driver's capability bits, once loaded */
 	const char *desc;
+	const struct kmemlab_desc *drv;	/* the driver's record, or NULL */
 };
 
-/* Capability bits of API rows. */
-#define API_SLEEPS	(1U << 0)	/* may sleep: process context only */
-#define API_COUNT	(1U << 1)	/* takes --count (an array) */
-#define API_CACHE	(1U << 2)	/* takes --name, --align, --hwcache-align */
-#define API_RESIZE	(1U << 3)	/* its handle can be resized (realloc) */
-#define API_DEVM	(1U << 4)	/* device-managed (devres) */
-#define API_ZEROES	(1U << 5)	/* always returns zeroed memory */
-#define API_PAGE	(1U << 6)	/* a page API: takes an order, highmem ok */
-#define API_ONE_PAGE	(1U << 7)	/* at most one page */
-#define API_DMA_MASK	(1U << 8)	/* the device's DMA mask picks the zone */
-
-/* Capability bits of GFP rows. */
-#define GFPF_BASE	(1U << 0)	/* a base type: at most one */
-#define GFPF_ZONE	(1U << 1)	/* a zone modifier: at most one */
-#define GFPF_MOD	(1U << 2)	/* an action modifier: combines freely */
-#define GFPF_SLEEPS	(1U << 3)	/* may sleep (direct reclaim) */
-#define GFPF_PAGES_ONLY	(1U << 4)	/* only for page APIs (highmem) */
-#define GFPF_LOW_ORDER	(1U << 5)	/* only up to order 1 */
-
-/* Capability bits of context rows. */
-#define CTXF_SLEEPS	(1U << 0)	/* the allocation may sleep here */
-
-/* What the kernel checks a size against before trying (-E2BIG). */
-enum api_limit {
-	LIMIT_KMALLOC,		/* KMALLOC_MAX_SIZE */
-	LIMIT_ORDER,		/* PAGE_SIZE << max_order */
-	LIMIT_PAGE,		/* PAGE_SIZE */
-	LIMIT_QUOTA,		/* the module's max_bytes */
-};
-
-/* An allocator interface: a name row plus what the CLI needs to know. */
+/* An allocator interface: a name row plus what the CLI says about it. */
 struct api_row {
 	struct name_row n;	/* first, so that api rows form a name table */
 	unsigned int backings;	/* bit (1 << enum kmemlab_backing) it may return */
-	uint64_t gfp_ok;	/* the KMEMLAB_GFP_* flags it takes */
-	enum api_limit limit;
 	const char *free_fn;	/* the kernel function that frees it */
 };
 
@@ -79,9 +57,9 @@ struct removed_gfp {
 	const char *advice;	/* what to use instead */
 };
 
-extern const struct name_table api_names;
-extern const struct name_table gfp_names;
-extern const struct name_table context_names;
+extern struct name_table api_names;
+extern struct name_table gfp_names;
+extern struct name_table context_names;
 extern const struct name_table zone_names;
 extern const struct name_table backing_names;
 extern const struct name_table seen_names;
@@ -112,6 +90,19 @@ char *names_list(const struct name_table *t, unsigned int caps,
 		 const char *sep, char *buf, size_t len);
 /* The mask of every row that has all of @caps. */
 uint64_t names_mask(const struct name_table *t, unsigned int caps);
+
+/*
+ * Replace the API, GFP and context tables with the driver's description,
+ * read from @fd. Returns 0, or -errno (-ENOTTY: a module without DESCRIBE);
+ * the tables stay as they were on failure. Loads once.
+ */
+int names_load(int fd);
+/* The same from /dev/kmemlab@device; false when it could not. */
+bool names_load_device(unsigned int device);
+/* Whether the tables hold the driver's description. */
+bool names_loaded(void);
+/* The GFP bits @api takes, as the driver says (0 before names_load()). */
+uint64_t api_gfp_ok(const struct api_row *api);
 
 const struct api_row *api_find(const char *name);
 const struct api_row *api_by_value(uint32_t value);

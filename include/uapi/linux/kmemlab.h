@@ -48,7 +48,7 @@
 #include <linux/ioctl.h>
 #include <linux/types.h>
 
-#define KMEMLAB_ABI_VERSION	2
+#define KMEMLAB_ABI_VERSION	3
 
 /**
  * enum kmemlab_api - the allocator interfaces a caller can exercise
@@ -289,6 +289,10 @@ struct kmemlab_range {
 #define KMEMLAB_INFO_CAP_SYS_ADMIN	(1U << 2)	/* the caller may see addresses */
 #define KMEMLAB_INFO_SWIOTLB		(1U << 3)	/* bounce buffers reachable by the device */
 
+/* struct kmemlab_info.features */
+#define KMEMLAB_FEATURE_DESCRIBE	(1ULL << 0)	/* %KMEMLAB_IOC_DESCRIBE */
+#define KMEMLAB_FEATURE_REFUSAL		(1ULL << 1)	/* struct kmemlab_refusal */
+
 #define KMEMLAB_RELEASE_LEN	72
 
 /**
@@ -320,6 +324,8 @@ struct kmemlab_range {
  * @dma_max_bytes: quota: the most bytes of %KMEMLAB_GFP_DMA memory live at
  *	once, over all devices.
  * @dma_live_bytes: bytes of %KMEMLAB_GFP_DMA memory live now.
+ * @features: KMEMLAB_FEATURE_* bits: what this driver does beyond the
+ *	commands of its ABI version; test these, not the version.
  * @reserved: zero.
  *
  * Returns 0 and fills the struct, or:
@@ -349,7 +355,258 @@ struct kmemlab_info {
 	__u64 max_allocs;
 	__u64 dma_max_bytes;
 	__u64 dma_live_bytes;
-	__u64 reserved[4];
+	__u64 features;
+	__u64 reserved[3];
+};
+
+/**
+ * enum kmemlab_limit - what bounds the size of a request
+ * @KMEMLAB_LIMIT_KMALLOC: KMALLOC_MAX_SIZE, the largest kmalloc().
+ * @KMEMLAB_LIMIT_ORDER: PAGE_SIZE << the page allocator's largest order.
+ * @KMEMLAB_LIMIT_PAGE: PAGE_SIZE: one page.
+ * @KMEMLAB_LIMIT_RAM: all of the machine's RAM (totalram_pages()).
+ * @KMEMLAB_LIMIT_INT_MAX: INT_MAX, which kvmalloc() refuses to pass.
+ * @KMEMLAB_LIMIT_SIZE_T: SIZE_MAX of the kernel (32-bit kernels).
+ * @KMEMLAB_LIMIT_ORDER_1: two pages: __GFP_NOFAIL above order 1 (for devm
+ *	APIs less the devres header in front of the data).
+ * @KMEMLAB_LIMIT_COUNT: one past the last valid value.
+ */
+enum kmemlab_limit {
+	KMEMLAB_LIMIT_KMALLOC = 1,
+	KMEMLAB_LIMIT_ORDER = 2,
+	KMEMLAB_LIMIT_PAGE = 3,
+	KMEMLAB_LIMIT_RAM = 4,
+	KMEMLAB_LIMIT_INT_MAX = 5,
+	KMEMLAB_LIMIT_SIZE_T = 6,
+	KMEMLAB_LIMIT_ORDER_1 = 7,
+	KMEMLAB_LIMIT_COUNT
+};
+
+/**
+ * enum kmemlab_field - a field of a request, as a refusal names it
+ * @KMEMLAB_FIELD_RESERVED: a reserved field, a pad or an unknown flag bit.
+ * @KMEMLAB_FIELD_COUNT: @count of ALLOC.
+ * @KMEMLAB_FIELD_ALIGN: @align of ALLOC.
+ * @KMEMLAB_FIELD_NAME: @name of ALLOC.
+ * @KMEMLAB_FIELD_FLAGS: @flags of ALLOC.
+ * @KMEMLAB_FIELD_ITERATIONS: @iterations of BENCH.
+ * @KMEMLAB_FIELD_THREADS: @threads of BENCH.
+ * @KMEMLAB_FIELD_PATTERN: @pattern of BENCH.
+ * @KMEMLAB_FIELD_BATCH: @batch of BENCH.
+ * @KMEMLAB_FIELD_SAMPLES: @samples_len of BENCH.
+ */
+enum kmemlab_field {
+	KMEMLAB_FIELD_RESERVED = 1,
+	KMEMLAB_FIELD_COUNT = 2,
+	KMEMLAB_FIELD_ALIGN = 3,
+	KMEMLAB_FIELD_NAME = 4,
+	KMEMLAB_FIELD_FLAGS = 5,
+	KMEMLAB_FIELD_ITERATIONS = 6,
+	KMEMLAB_FIELD_THREADS = 7,
+	KMEMLAB_FIELD_PATTERN = 8,
+	KMEMLAB_FIELD_BATCH = 9,
+	KMEMLAB_FIELD_SAMPLES = 10,
+};
+
+/**
+ * enum kmemlab_reason - why ALLOC, REALLOC or BENCH refused, with its errno
+ * @KMEMLAB_REASON_NONE: no refusal (success, or -EFAULT, -EINTR, -ENODEV).
+ * @KMEMLAB_REASON_API: -EINVAL: @arg is not an API of this driver.
+ * @KMEMLAB_REASON_CONTEXT: -EINVAL: @arg is not a context of this driver.
+ * @KMEMLAB_REASON_SIZE_ZERO: -EINVAL: size 0.
+ * @KMEMLAB_REASON_FIELD: -EINVAL: the field @arg (enum kmemlab_field) is
+ *	malformed, or set where the API takes none.
+ * @KMEMLAB_REASON_GFP_NONE: -EINVAL: no gfp bit.
+ * @KMEMLAB_REASON_GFP_NOT_TAKEN: -EINVAL: the API does not take the gfp
+ *	bits in @value (unknown bits included).
+ * @KMEMLAB_REASON_GFP_TWO_BASES: -EINVAL: two base types, in @value.
+ * @KMEMLAB_REASON_GFP_TWO_ZONES: -EINVAL: two zone modifiers, in @value.
+ * @KMEMLAB_REASON_API_SLEEPS: -EINVAL: the API may sleep and the context
+ *	@arg may not (for BENCH, which frees where it allocates: or the API's
+ *	free may sleep).
+ * @KMEMLAB_REASON_GFP_SLEEPS: -EINVAL: the base type in @value may sleep and
+ *	the context @arg may not.
+ * @KMEMLAB_REASON_NOFAIL_ORDER: -EINVAL: __GFP_NOFAIL with more than order 1:
+ *	@value is the largest size it takes for this API, @arg the order the
+ *	request needs.
+ * @KMEMLAB_REASON_NOFAIL_NO_RECLAIM: -EINVAL: __GFP_NOFAIL without a base
+ *	type that may reclaim (@value: the base bits given).
+ * @KMEMLAB_REASON_NOT_RESIZABLE: -EINVAL: REALLOC of an allocation of the
+ *	API @arg, which has no resize operation.
+ * @KMEMLAB_REASON_NOT_BENCHABLE: -EINVAL: BENCH of the API @arg, which it
+ *	cannot time (%KMEMLAB_API_CAP_NO_BENCH).
+ * @KMEMLAB_REASON_OVERFLOW: -EOVERFLOW: count times size overflows.
+ * @KMEMLAB_REASON_SIZE_MAX: -E2BIG: above the most the API can ever
+ *	allocate here: @value bytes, set by the enum kmemlab_limit @arg.
+ * @KMEMLAB_REASON_BENCH_SAMPLES: -E2BIG: iterations times threads above
+ *	the module parameter bench_max_samples, in @value.
+ * @KMEMLAB_REASON_BENCH_CPUS: -E2BIG: more threads than the @value online
+ *	CPUs.
+ * @KMEMLAB_REASON_PERM_NOFAIL: -EPERM: __GFP_NOFAIL needs CAP_SYS_ADMIN.
+ * @KMEMLAB_REASON_PERM_NO_SLEEP: -EPERM: above @value bytes (a page)
+ *	without sleeping needs CAP_SYS_ADMIN.
+ * @KMEMLAB_REASON_PERM_DMA: -EPERM: GFP_DMA above @value bytes needs
+ *	CAP_SYS_ADMIN.
+ * @KMEMLAB_REASON_PERM_CACHE: -EPERM: creating a kmem_cache needs
+ *	CAP_SYS_ADMIN.
+ * @KMEMLAB_REASON_CACHE_MISMATCH: -EEXIST: a live cache of that name has
+ *	another object size, alignment or flags.
+ * @KMEMLAB_REASON_NO_HANDLE: -ENOENT: no live allocation has the handle.
+ * @KMEMLAB_REASON_QUOTA_BYTES: -ENOSPC: past max_bytes, in @value.
+ * @KMEMLAB_REASON_QUOTA_ALLOCS: -ENOSPC: past max_allocs, in @value.
+ * @KMEMLAB_REASON_QUOTA_DMA: -ENOSPC: past dma_max_bytes, in @value.
+ * @KMEMLAB_REASON_QUOTA_BENCH: -ENOSPC: the bench's own memory would pass
+ *	max_bytes, in @value.
+ * @KMEMLAB_REASON_ALLOCATOR: -ENOMEM: the allocator returned NULL.
+ * @KMEMLAB_REASON_DRIVER_NOMEM: -ENOMEM: the driver had no memory for its
+ *	own bookkeeping (or fail_nth fired).
+ * @KMEMLAB_REASON_HANDLES: -EBUSY: the device has no free handle.
+ * @KMEMLAB_REASON_COUNT: one past the last valid value.
+ */
+enum kmemlab_reason {
+	KMEMLAB_REASON_NONE = 0,
+	KMEMLAB_REASON_API = 1,
+	KMEMLAB_REASON_CONTEXT = 2,
+	KMEMLAB_REASON_SIZE_ZERO = 3,
+	KMEMLAB_REASON_FIELD = 4,
+	KMEMLAB_REASON_GFP_NONE = 5,
+	KMEMLAB_REASON_GFP_NOT_TAKEN = 6,
+	KMEMLAB_REASON_GFP_TWO_BASES = 7,
+	KMEMLAB_REASON_GFP_TWO_ZONES = 8,
+	KMEMLAB_REASON_API_SLEEPS = 9,
+	KMEMLAB_REASON_GFP_SLEEPS = 10,
+	KMEMLAB_REASON_NOFAIL_ORDER = 11,
+	KMEMLAB_REASON_NOFAIL_NO_RECLAIM = 12,
+	KMEMLAB_REASON_NOT_RESIZABLE = 13,
+	KMEMLAB_REASON_NOT_BENCHABLE = 14,
+	KMEMLAB_REASON_OVERFLOW = 15,
+	KMEMLAB_REASON_SIZE_MAX = 16,
+	KMEMLAB_REASON_BENCH_SAMPLES = 17,
+	KMEMLAB_REASON_BENCH_CPUS = 18,
+	KMEMLAB_REASON_PERM_NOFAIL = 19,
+	KMEMLAB_REASON_PERM_NO_SLEEP = 20,
+	KMEMLAB_REASON_PERM_DMA = 21,
+	KMEMLAB_REASON_PERM_CACHE = 22,
+	KMEMLAB_REASON_CACHE_MISMATCH = 23,
+	KMEMLAB_REASON_NO_HANDLE = 24,
+	KMEMLAB_REASON_QUOTA_BYTES = 25,
+	KMEMLAB_REASON_QUOTA_ALLOCS = 26,
+	KMEMLAB_REASON_QUOTA_DMA = 27,
+	KMEMLAB_REASON_QUOTA_BENCH = 28,
+	KMEMLAB_REASON_ALLOCATOR = 29,
+	KMEMLAB_REASON_DRIVER_NOMEM = 30,
+	KMEMLAB_REASON_HANDLES = 31,
+	KMEMLAB_REASON_COUNT
+};
+
+/**
+ * struct kmemlab_refusal - why a request was refused (out)
+ * @reason: enum kmemlab_reason.
+ * @arg: what the reason is about (see the reason).
+ * @value: the limit that was passed, or the gfp bits at fault.
+ *
+ * ALLOC, REALLOC and BENCH write it on success (all zero) and with every
+ * errno they document but -EFAULT, -EINTR and -ENODEV; on failure it is the
+ * only field they write.
+ */
+struct kmemlab_refusal {
+	__u32 reason;
+	__u32 arg;
+	__u64 value;
+};
+
+/*
+ * Describing the driver (%KMEMLAB_IOC_DESCRIBE): one record per API, per
+ * context and per gfp bit. Capability bits of an API record:
+ */
+#define KMEMLAB_API_CAP_SLEEPS		(1ULL << 0)	/* may sleep whatever the gfp */
+#define KMEMLAB_API_CAP_DEVM		(1ULL << 1)	/* device-managed: devres frees it */
+#define KMEMLAB_API_CAP_COUNT		(1ULL << 2)	/* takes @count x @size */
+#define KMEMLAB_API_CAP_CACHE		(1ULL << 3)	/* takes @name, @align, @flags */
+#define KMEMLAB_API_CAP_RESIZE		(1ULL << 4)	/* REALLOC can resize it */
+#define KMEMLAB_API_CAP_ORDER		(1ULL << 5)	/* page allocator: 2^order pages */
+#define KMEMLAB_API_CAP_VMAP		(1ULL << 6)	/* may map order-0 pages (vmalloc) */
+#define KMEMLAB_API_CAP_ZEROES		(1ULL << 7)	/* always returns zeroed memory */
+#define KMEMLAB_API_CAP_NO_BENCH	(1ULL << 8)	/* BENCH cannot time it */
+#define KMEMLAB_API_CAP_FREE_SLEEPS	(1ULL << 9)	/* its free may sleep */
+#define KMEMLAB_API_CAP_DMA_MASK	(1ULL << 10)	/* the DMA mask picks its zone */
+#define KMEMLAB_API_CAP_COHERENT	(1ULL << 11)	/* mapped for the device already */
+#define KMEMLAB_API_CAP_CREATE_ADMIN	(1ULL << 12)	/* a new cache needs CAP_SYS_ADMIN */
+/* ... of a context record: */
+#define KMEMLAB_CTX_CAP_SLEEPS		(1ULL << 0)	/* an allocation may sleep here */
+/* ... of a gfp record: */
+#define KMEMLAB_GFP_CAP_BASE		(1ULL << 0)	/* a base type: at most one */
+#define KMEMLAB_GFP_CAP_ZONE		(1ULL << 1)	/* a zone modifier: at most one */
+#define KMEMLAB_GFP_CAP_MODIFIER	(1ULL << 2)	/* combines freely */
+#define KMEMLAB_GFP_CAP_SLEEPS		(1ULL << 3)	/* may sleep (direct reclaim) */
+#define KMEMLAB_GFP_CAP_NEEDS_RECLAIM	(1ULL << 4)	/* needs a base that may sleep */
+
+/* enum kmemlab_desc_kind: what a struct kmemlab_desc describes */
+enum kmemlab_desc_kind {
+	KMEMLAB_DESC_API = 1,
+	KMEMLAB_DESC_CONTEXT = 2,
+	KMEMLAB_DESC_GFP = 3,
+};
+
+/* struct kmemlab_desc.admin_above when nothing needs CAP_SYS_ADMIN */
+#define KMEMLAB_DESC_NO_LIMIT		(~0ULL)
+
+/**
+ * struct kmemlab_desc - one API, context or gfp bit of the running driver
+ * @kind: enum kmemlab_desc_kind.
+ * @id: the enum kmemlab_api or enum kmemlab_context value; for a gfp bit,
+ *	its bit number (the bit is 1 << @id).
+ * @caps: KMEMLAB_API_CAP_*, KMEMLAB_CTX_CAP_* or KMEMLAB_GFP_CAP_* bits.
+ * @gfp: an API: every KMEMLAB_GFP_* bit it takes; a gfp bit: the bit.
+ * @max_size: an API: the largest request it could ever satisfy on this
+ *	kernel and machine, in bytes; a gfp bit with a size limit: that
+ *	limit; else 0.
+ * @admin_above: requests above this many bytes need CAP_SYS_ADMIN: 0 for
+ *	any size, %KMEMLAB_DESC_NO_LIMIT for none.
+ * @limit: enum kmemlab_limit behind @max_size, or 0.
+ * @pad: zero.
+ * @name: the kernel's name, NUL-terminated: "kmalloc", "process",
+ *	"GFP_KERNEL", "__GFP_ZERO".
+ * @reserved: zero.
+ */
+struct kmemlab_desc {
+	__u32 kind;
+	__u32 id;
+	__u64 caps;
+	__u64 gfp;
+	__u64 max_size;
+	__u64 admin_above;
+	__u32 limit;
+	__u32 pad;
+	char name[KMEMLAB_NAME_LEN];
+	__u64 reserved[2];
+};
+
+/**
+ * struct kmemlab_describe - what the running driver accepts
+ * @records: (in) user pointer to an array of @capacity struct kmemlab_desc;
+ *	0 when @capacity is 0 (to learn @needed).
+ * @capacity: (in) records the array holds.
+ * @needed: (out) records there are: the APIs, then the contexts, then the
+ *	gfp bits, each in value order.
+ * @returned: (out) records written: min(@capacity, @needed).
+ * @flags: (in) zero.
+ *
+ * The same for every caller and every device of the module; the sizes
+ * depend on the kernel and the machine (KMALLOC_MAX_SIZE, the largest
+ * order, the RAM).
+ *
+ * Returns 0, or:
+ *  -EINVAL  @flags not zero; @capacity without @records.
+ *  -EFAULT  @records is not writable for the records returned.
+ *  -ENOMEM  no memory for the records (never when @capacity is 0).
+ */
+struct kmemlab_describe {
+	__u64 records;
+	__u32 capacity;
+	__u32 needed;
+	__u32 returned;
+	__u32 flags;
 };
 
 /* struct kmemlab_alloc.flags */
@@ -372,9 +629,10 @@ struct kmemlab_info {
  *	%KMEMLAB_CACHE_NAME_MAX characters of [a-z0-9_-], NUL-padded; else all
  *	zero. The kernel names the cache "kmemlab<N>_<name>" (/proc/slabinfo).
  * @reserved: (in) zero.
+ * @refusal: (out) why the request was refused; zero on success.
  * @report: (out) what the kernel did.
  *
- * Returns 0 and fills @report, or:
+ * Returns 0 and fills @report, or (with @refusal saying which rule):
  *  -EINVAL  @api, @context or @size is 0 or unknown; @gfp is 0, has unknown
  *           bits, combines two base types or two zone modifiers, or has a
  *           flag the API does not take (GFP_HIGHUSER and GFP_DMA32 for slab
@@ -412,7 +670,8 @@ struct kmemlab_alloc {
 	__u32 flags;
 	__u32 pad;
 	char name[KMEMLAB_NAME_LEN];
-	__u64 reserved[4];
+	__u64 reserved[2];
+	struct kmemlab_refusal refusal;
 	struct kmemlab_report report;
 };
 
@@ -447,6 +706,7 @@ struct kmemlab_realloc {
 	__u64 size;
 	__u64 gfp;
 	__u64 reserved[2];
+	struct kmemlab_refusal refusal;
 	struct kmemlab_report report;
 };
 
@@ -734,6 +994,7 @@ struct kmemlab_bench_stats {
  * @result: (out) KMEMLAB_BENCH_TIME_CAPPED, KMEMLAB_BENCH_SAMPLES_CUT.
  * @cpus: (out) online CPUs, the most @threads can be.
  * @out_reserved: (out) zero.
+ * @refusal: (out) why the bench was refused; zero otherwise.
  *
  * The timed loop runs in @context a bounded chunk at a time (at most 256
  * operations or 1 ms per spinlock section, softirq or irq_work); between
@@ -795,7 +1056,8 @@ struct kmemlab_bench {
 	__u64 samples_out;
 	__u32 result;
 	__u32 cpus;
-	__u64 out_reserved[4];
+	__u64 out_reserved[2];
+	struct kmemlab_refusal refusal;
 };
 
 #define KMEMLAB_IOC_MAGIC	0xB8
@@ -813,5 +1075,6 @@ struct kmemlab_bench {
 #define KMEMLAB_IOC_BENCH	_IOWR(KMEMLAB_IOC_MAGIC, 0x0A, struct kmemlab_bench)
 /* Does nothing but the checks every command makes: times the ioctl path. */
 #define KMEMLAB_IOC_NOP		_IO(KMEMLAB_IOC_MAGIC, 0x0B)
+#define KMEMLAB_IOC_DESCRIBE	_IOWR(KMEMLAB_IOC_MAGIC, 0x0C, struct kmemlab_describe)
 
 #endif /* _UAPI_LINUX_KMEMLAB_H */
