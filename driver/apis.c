@@ -276,6 +276,11 @@ static void *kmemlab_kvzalloc(struct kmemlab_op *op)
 	return KMEMLAB_CALL(kvzalloc(op->size, op->gfp));
 }
 
+static void *kmemlab_kvcalloc(struct kmemlab_op *op)
+{
+	return KMEMLAB_CALL(kvcalloc(op->count, op->size / op->count, op->gfp));
+}
+
 static void kmemlab_kvfree(struct kmemlab_buf *buf)
 {
 	kvfree(buf->ptr);
@@ -390,6 +395,9 @@ static const struct kmemlab_api_ops kmemlab_apis[KMEMLAB_API_COUNT] = {
 	KMEMLAB_API(KVZALLOC, "kvzalloc", CAPS_VMAP | CAP_ZEROES, GFP_KVMALLOC,
 		    kmemlab_max_kvmalloc, kmemlab_kvzalloc, NULL,
 		    kmemlab_kvfree),
+	KMEMLAB_API(KVCALLOC, "kvcalloc",
+		    CAPS_VMAP | KMEMLAB_API_CAP_COUNT | CAP_ZEROES, GFP_KVMALLOC,
+		    kmemlab_max_kvmalloc, kmemlab_kvcalloc, NULL, kmemlab_kvfree),
 	KMEMLAB_API(GET_FREE_PAGES, "get_free_pages", KMEMLAB_API_CAP_ORDER,
 		    GFP_PAGES & ~KMEMLAB_GFP_HIGHUSER, kmemlab_max_pages,
 		    kmemlab_get_free_pages, NULL, kmemlab_free_pages),

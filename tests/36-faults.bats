@@ -132,25 +132,22 @@ sites() { cat "$BATS_TEST_TMPDIR/sites"; }
 	refute_output --regexp 'WARNING|BUG|Call Trace'
 }
 
-@test "ALLOC of each kind of API: each bookkeeping fault is a clean ENOMEM" {
-	local api args total=0
-	local names=(- kmalloc kzalloc vmalloc devm_kzalloc kcalloc krealloc vzalloc
-		kvmalloc kvzalloc get_free_pages alloc_pages get_zeroed_page kmem_cache
-		devm_kmalloc devm_kcalloc dma_alloc_coherent)
-	# slab, vmalloc, kvmalloc, pages, a new cache, devm, devm array, coherent
-	for api in 1 3 8 11 13 4 15 16; do
-		args=(alloc api="$api" context=1 size=64 gfp=$KERNEL)
-		case $api in
-		5 | 15) args+=(count=1) ;;		# kcalloc, devm_kcalloc
-		13) args+=(name=faults) ;;		# kmem_cache
-		esac
-		walk "ALLOC ${names[api]}" abi-probe "${args[@]}"
-		total=$((total + $(sites)))
-	done
-	echo "# ALLOC, 8 APIs: $total fault sites" >&3
-	# 2 each (the handle, the registry slot), +2 for a new kmem_cache
-	# (its bookkeeping and the cache), +1 for each devm API (its action).
-	((total == 8 * 2 + 2 + 2))
+@test "ALLOC of every API the driver describes: each bookkeeping fault is a clean ENOMEM" {
+	local name value props args want n=0
+	while read -r name value props; do
+		args=(alloc api=$((value)) context=1 size=64 gfp=$KERNEL)
+		# 2 sites each (the handle, the registry slot), +2 for a new
+		# kmem_cache (its bookkeeping and the cache), +1 for a devm API
+		# (its action).
+		want=2
+		[[ ,$props, == *,count,* ]] && args+=(count=1)
+		[[ ,$props, == *,cache,* ]] && args+=(name=faults) want=$((want + 2))
+		[[ ,$props, == *,devm,* ]] && want=$((want + 1))
+		walk "ALLOC $name" abi-probe "${args[@]}"
+		(($(sites) == want)) || fail "ALLOC $name: $(sites) fault sites, not $want"
+		n=$((n + 1))
+	done < <(kmemlab apis -o NAME,VALUE,PROPERTIES -n -r)
+	echo "# ALLOC: every fault site of $n APIs" >&3
 	run -0 new_dmesg
 	refute_output --regexp 'WARNING|BUG|Call Trace'
 }

@@ -86,3 +86,11 @@ assert_refusal() {
 	local errno=$1 reason=$2 arg=${3:-[0-9]+} value=${4:-[0-9]+}
 	assert_output --regexp "^$errno reason=$(uapi "KMEMLAB_REASON_$reason") rarg=$arg rvalue=$value\$"
 }
+
+# The APIs the driver describes with property $1, as the CLI lists names:
+# "kcalloc, devm_kcalloc".
+apis_with() {
+	kmemlab apis -o NAME,PROPERTIES -n -r |
+		awk -v p="$1" '{ n = split($2, c, ","); for (i = 1; i <= n; i++) if (c[i] == p) print $1 }' |
+		paste -sd, | sed 's/,/, /g'
+}

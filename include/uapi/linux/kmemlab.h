@@ -74,6 +74,8 @@
  * @KMEMLAB_API_DEVM_KCALLOC: devm_kcalloc(); freed like devm_kzalloc().
  * @KMEMLAB_API_DMA_ALLOC_COHERENT: dma_alloc_coherent() / dma_free_coherent()
  *	for the platform device, within its DMA mask.
+ * @KMEMLAB_API_KVCALLOC: kvcalloc() of @count elements of @size bytes /
+ *	kvfree().
  * @KMEMLAB_API_COUNT: one past the last valid value.
  */
 enum kmemlab_api {
@@ -93,6 +95,7 @@ enum kmemlab_api {
 	KMEMLAB_API_DEVM_KMALLOC = 14,
 	KMEMLAB_API_DEVM_KCALLOC = 15,
 	KMEMLAB_API_DMA_ALLOC_COHERENT = 16,
+	KMEMLAB_API_KVCALLOC = 17,
 	KMEMLAB_API_COUNT
 };
 
