@@ -296,17 +296,15 @@ static void kmemlab_free_pages(struct kmemlab_buf *buf)
 	free_pages((unsigned long)buf->ptr, buf->order);
 }
 
-/* No highmem on 64-bit kernels: every page has a direct-map address. */
+/* The struct page itself: with GFP_HIGHUSER it may have no address. */
 static void *kmemlab_alloc_pages(struct kmemlab_op *op)
 {
-	struct page *page = KMEMLAB_CALL(alloc_pages(op->gfp, op->order));
-
-	return page ? page_address(page) : NULL;
+	return KMEMLAB_CALL((void *)alloc_pages(op->gfp, op->order));
 }
 
 static void kmemlab___free_pages(struct kmemlab_buf *buf)
 {
-	__free_pages(virt_to_page(buf->ptr), buf->order);
+	__free_pages(buf->ptr, buf->order);
 }
 
 static void *kmemlab_get_zeroed_page(struct kmemlab_op *op)
@@ -362,7 +360,8 @@ static void kmemlab_dma_free_coherent(struct kmemlab_buf *buf)
 			  buf->dma);
 }
 
-#define KMEMLAB_API(_api, _name, _caps, _gfp, _max, _alloc, _resize, _free) \
+#define __KMEMLAB_API(_api, _name, _caps, _gfp, _max, _alloc, _resize,	\
+		      _free, _page_ptr)					\
 	[KMEMLAB_API_##_api] = {					\
 		.api = KMEMLAB_API_##_api,				\
 		.name = _name,						\
@@ -371,8 +370,12 @@ static void kmemlab_dma_free_coherent(struct kmemlab_buf *buf)
 		.max_size = _max,					\
 		.alloc = _alloc,					\
 		.resize = _resize,					\
+		.page_ptr = _page_ptr,					\
 		.free = _free,						\
 	}
+#define KMEMLAB_API(...)	__KMEMLAB_API(__VA_ARGS__, false)
+/* An API whose @alloc returns a struct page (see struct kmemlab_api_ops). */
+#define KMEMLAB_API_PAGES(...)	__KMEMLAB_API(__VA_ARGS__, true)
 
 static const struct kmemlab_api_ops kmemlab_apis[KMEMLAB_API_COUNT] = {
 	KMEMLAB_API(KMALLOC, "kmalloc", 0, GFP_SLAB, kmemlab_max_kmalloc,
@@ -401,9 +404,9 @@ static const struct kmemlab_api_ops kmemlab_apis[KMEMLAB_API_COUNT] = {
 	KMEMLAB_API(GET_FREE_PAGES, "get_free_pages", KMEMLAB_API_CAP_ORDER,
 		    GFP_PAGES & ~KMEMLAB_GFP_HIGHUSER, kmemlab_max_pages,
 		    kmemlab_get_free_pages, NULL, kmemlab_free_pages),
-	KMEMLAB_API(ALLOC_PAGES, "alloc_pages", KMEMLAB_API_CAP_ORDER, GFP_PAGES,
-		    kmemlab_max_pages, kmemlab_alloc_pages, NULL,
-		    kmemlab___free_pages),
+	KMEMLAB_API_PAGES(ALLOC_PAGES, "alloc_pages", KMEMLAB_API_CAP_ORDER,
+			  GFP_PAGES, kmemlab_max_pages, kmemlab_alloc_pages,
+			  NULL, kmemlab___free_pages),
 	KMEMLAB_API(GET_ZEROED_PAGE, "get_zeroed_page",
 		    KMEMLAB_API_CAP_ORDER | CAP_ZEROES,
 		    GFP_PAGES & ~KMEMLAB_GFP_HIGHUSER, kmemlab_max_page,

@@ -128,4 +128,14 @@ static inline bool kmemlab_swiotlb_range(struct device *dev,
 #define KMEMLAB_BH_WQ	0
 #endif
 
+/*
+ * nth_page() steps over struct pages that need not be contiguous (sparse
+ * memory without vmemmap); where the kernel no longer has it they are.
+ */
+#ifdef nth_page
+#define kmemlab_nth_page(page, n)	nth_page(page, n)
+#else
+#define kmemlab_nth_page(page, n)	((page) + (n))
+#endif
+
 #endif /* KMEMLAB_COMPAT_H */

@@ -59,18 +59,25 @@ static int kmemlab_dma_check(struct device *dev, phys_addr_t phys, size_t len,
 static int kmemlab_dma_single(struct device *dev, struct kmemlab_buf *buf,
 			      enum dma_data_direction dir, struct kmemlab_dma *req)
 {
-	size_t size = buf->report.size;
+	size_t size = buf->report.size, offset;
+	struct page *page;
 	phys_addr_t phys;
 	dma_addr_t addr;
 	int ret;
 
-	if (is_vmalloc_addr(buf->ptr))
+	/*
+	 * dma_map_single() is dma_map_page() of the first page: the same
+	 * mapping, and the one that reaches pages without an address too.
+	 */
+	if (!buf->ops->page_ptr && is_vmalloc_addr(buf->ptr))
 		return -EINVAL;
-	phys = virt_to_phys(buf->ptr);
+	page = kmemlab_page_at(buf->ops, buf->ptr, 0);
+	offset = kmemlab_first_offset(buf->ops, buf->ptr);
+	phys = page_to_phys(page) + offset;
 	ret = kmemlab_dma_check(dev, phys, size, req);
 	if (ret)
 		return ret;
-	addr = dma_map_single_attrs(dev, buf->ptr, size, dir, DMA_ATTR_NO_WARN);
+	addr = dma_map_page_attrs(dev, page, offset, size, dir, DMA_ATTR_NO_WARN);
 	if (dma_mapping_error(dev, addr))
 		return -EIO;
 	if (addr != phys_to_dma(dev, phys))
@@ -78,14 +85,14 @@ static int kmemlab_dma_single(struct device *dev, struct kmemlab_buf *buf,
 	req->bus = addr;
 	req->nents = 1;
 	req->pages = buf->report.nr_pages;
-	dma_unmap_single_attrs(dev, addr, size, dir, DMA_ATTR_NO_WARN);
+	dma_unmap_page_attrs(dev, addr, size, dir, DMA_ATTR_NO_WARN);
 	return 0;
 }
 
 /* A scatterlist over the allocation's pages, contiguous ones merged. */
 static int kmemlab_sgtable(struct kmemlab_buf *buf, struct sg_table *sgt)
 {
-	unsigned long start = (unsigned long)buf->ptr & PAGE_MASK;
+	size_t first = kmemlab_first_offset(buf->ops, buf->ptr);
 	unsigned int i, n = buf->report.nr_pages;
 	struct page **pages;
 	int ret;
@@ -94,14 +101,11 @@ static int kmemlab_sgtable(struct kmemlab_buf *buf, struct sg_table *sgt)
 		kvmalloc_array(n, sizeof(*pages), GFP_KERNEL);
 	if (!pages)
 		return -ENOMEM;
-	for (i = 0; i < n; i++) {
-		void *addr = (void *)(start + i * PAGE_SIZE);
-
-		pages[i] = is_vmalloc_addr(addr) ? vmalloc_to_page(addr) :
-			   virt_to_page(addr);
-	}
+	for (i = 0; i < n; i++)
+		pages[i] = kmemlab_page_at(buf->ops, buf->ptr,
+					   i ? (size_t)i * PAGE_SIZE - first : 0);
 	ret = kmemlab_fault() ? -ENOMEM :
-	      sg_alloc_table_from_pages(sgt, pages, n, offset_in_page(buf->ptr),
+	      sg_alloc_table_from_pages(sgt, pages, n, first,
 					buf->report.size, GFP_KERNEL);
 	kvfree(pages);
 	return ret;

@@ -8,6 +8,7 @@
  * frame and zone, and whether the bytes were all zero.
  */
 #include <linux/gfp.h>
+#include <linux/highmem.h>
 #include <linux/mm.h>
 #include <linux/mmzone.h>
 #include <linux/platform_device.h>
@@ -36,32 +37,116 @@ static const u8 kmemlab_zones[MAX_NR_ZONES] = {
 #endif
 };
 
-static struct page *kmemlab_page(const void *addr)
+/**
+ * kmemlab_first_offset() - where an allocation begins in its first page
+ * @ops: its API.
+ * @ptr: what @ops->alloc returned.
+ *
+ * Return: the offset of byte 0 in the first page.
+ */
+size_t kmemlab_first_offset(const struct kmemlab_api_ops *ops, const void *ptr)
 {
+	return ops->page_ptr ? 0 : offset_in_page(ptr);
+}
+
+/**
+ * kmemlab_page_at() - the page that holds byte @offset of an allocation
+ * @ops: its API.
+ * @ptr: what @ops->alloc returned: an address (direct map or vmalloc), or
+ *	the first struct page for an API with @page_ptr.
+ * @offset: a byte of the allocation.
+ *
+ * Return: the page.
+ */
+struct page *kmemlab_page_at(const struct kmemlab_api_ops *ops,
+			     const void *ptr, size_t offset)
+{
+	const void *addr = ptr + offset;
+
+	if (ops->page_ptr)
+		return kmemlab_nth_page((struct page *)ptr, offset >> PAGE_SHIFT);
 	return is_vmalloc_addr(addr) ? vmalloc_to_page(addr) : virt_to_page(addr);
 }
 
+/**
+ * kmemlab_map() - the bytes of an allocation from @offset, within one page
+ * @ops: its API.
+ * @ptr: what @ops->alloc returned.
+ * @offset: the first byte wanted.
+ * @len: bytes wanted; cut to what lies in that page.
+ *
+ * The one way the driver reaches an allocation's bytes. Memory with an
+ * address (slab, direct map, vmalloc, a coherent DMA mapping) is used
+ * through it, with its own attributes; pages handed out as struct pages
+ * (@page_ptr) may lie in highmem, where they have no address until
+ * kmap_local_page() gives them one. Undo with kmemlab_unmap(), in reverse
+ * order and in the same context.
+ *
+ * Return: the address of byte @offset.
+ */
+void *kmemlab_map(const struct kmemlab_api_ops *ops, const void *ptr,
+		  size_t offset, size_t *len)
+{
+	size_t in_page = offset_in_page(kmemlab_first_offset(ops, ptr) + offset);
+
+	*len = min_t(size_t, *len, PAGE_SIZE - in_page);
+	if (!ops->page_ptr)
+		return (void *)ptr + offset;
+	return kmap_local_page(kmemlab_page_at(ops, ptr, offset)) + in_page;
+}
+
+/**
+ * kmemlab_unmap() - undo kmemlab_map()
+ * @ops: the API given to kmemlab_map().
+ * @addr: the address it returned.
+ */
+void kmemlab_unmap(const struct kmemlab_api_ops *ops, void *addr)
+{
+	if (ops->page_ptr)
+		kunmap_local(addr);
+}
+
+/* Are the @size bytes at @ptr all zero? Page by page, mapped. */
+static bool kmemlab_zeroed(const struct kmemlab_api_ops *ops, const void *ptr,
+			   size_t size)
+{
+	size_t off, len;
+	bool zero = true;
+	void *p;
+
+	for (off = 0; zero && off < size; off += len) {
+		len = size - off;
+		p = kmemlab_map(ops, ptr, off, &len);
+		zero = !memchr_inv(p, 0, len);
+		kmemlab_unmap(ops, p);
+	}
+	return zero;
+}
+
 /*
- * Walk every page [ptr, ptr + size) touches: count them, count the runs of
+ * Walk every page the allocation touches: count them, count the runs of
  * consecutive frames, note each page's zone and whether all of them lie in
  * zones the gfp flags allow (gfp_zone() is the highest such zone).
  */
-static void kmemlab_walk_pages(struct kmemlab_report *r, const void *ptr,
-			       size_t size, gfp_t gfp)
+static void kmemlab_walk_pages(struct kmemlab_report *r,
+			       const struct kmemlab_api_ops *ops,
+			       const void *ptr, size_t size, gfp_t gfp)
 {
-	unsigned long addr = (unsigned long)ptr & PAGE_MASK;
-	unsigned long end = (unsigned long)ptr + size;
+	size_t first = kmemlab_first_offset(ops, ptr);
+	size_t n = DIV_ROUND_UP(first + size, PAGE_SIZE), i;
 	enum zone_type highest = gfp_zone(gfp);
 	unsigned long prev = 0;
 	bool zone_ok = true;
 
-	for (; addr < end; addr += PAGE_SIZE) {
-		struct page *page = kmemlab_page((void *)addr);
+	for (i = 0; i < n; i++) {
+		/* byte 0 for the first page, the start of page i after it */
+		struct page *page = kmemlab_page_at(ops, ptr,
+						    i ? i * PAGE_SIZE - first : 0);
 		unsigned long pfn = page_to_pfn(page);
 		enum zone_type zone = page_zonenum(page);
 
 		if (!r->nr_pages) {
-			r->phys = PFN_PHYS(pfn) + offset_in_page(ptr);
+			r->phys = PFN_PHYS(pfn) + first;
 			r->zone = kmemlab_zones[zone];
 		}
 		if (!r->nr_pages || pfn != prev + 1)
@@ -123,6 +208,14 @@ static void kmemlab_backing(struct kmemlab_report *r, const struct kmemlab_buf *
 	struct folio *folio;
 	size_t object, hdr;
 
+	if (buf->ops->page_ptr) {
+		r->backing = KMEMLAB_BACKING_PAGES;
+		r->order = op->order;
+		r->usable = PAGE_SIZE << r->order;
+		if (!PageHighMem((struct page *)ptr))
+			r->flags |= KMEMLAB_REPORT_DIRECT_MAP;
+		return;
+	}
 	if (is_vmalloc_addr(ptr)) {
 		r->backing = KMEMLAB_BACKING_VMALLOC;
 		r->usable = PAGE_ALIGN(op->size);
@@ -177,14 +270,16 @@ void kmemlab_inspect(struct kmemlab_buf *buf, const struct kmemlab_op *op,
 	r->time_ns = op->time_ns;
 	r->context = context;
 	r->seen = op->seen;
-	r->virt = (unsigned long)op->ptr;
+	/* A highmem page has no kernel address: 0, as for a withheld one. */
+	r->virt = buf->ops->page_ptr ? (unsigned long)page_address(op->ptr) :
+		  (unsigned long)op->ptr;
 	/* First, before anything writes it. */
-	if (!memchr_inv(op->ptr, 0, op->size))
+	if (kmemlab_zeroed(buf->ops, op->ptr, op->size))
 		r->flags |= KMEMLAB_REPORT_ZEROED;
 	if (buf->ops->caps & KMEMLAB_API_CAP_DEVM)
 		r->flags |= KMEMLAB_REPORT_DEVM;
 	kmemlab_backing(r, buf, op);
-	kmemlab_walk_pages(r, op->ptr, op->size, op->gfp);
+	kmemlab_walk_pages(r, buf->ops, op->ptr, op->size, op->gfp);
 }
 
 /* The span of each populated zone, over all online nodes. */

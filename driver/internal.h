@@ -60,6 +60,9 @@ struct kmemlab_op;
  *	the gfp flags allow it. Returns the memory or NULL.
  * @resize: resize @op->old to @op->size bytes (REALLOC), like @alloc; NULL
  *	when the API cannot resize.
+ * @page_ptr: @alloc returns the first struct page of the pages, not an
+ *	address: they may lie in highmem, where they have none. Their
+ *	contents are reached through kmemlab_map() like everyone's.
  * @free: free @buf's memory. Runs in process context (FREE, unbind,
  *	ALLOC's unwinding), or in the context the bench allocated it in, so
  *	it must not sleep unless the row has %KMEMLAB_API_CAP_FREE_SLEEPS,
@@ -73,6 +76,7 @@ struct kmemlab_api_ops {
 	u64 (*max_size)(u32 *limit);
 	void *(*alloc)(struct kmemlab_op *op);
 	void *(*resize)(struct kmemlab_op *op);
+	bool page_ptr;
 	void (*free)(struct kmemlab_buf *buf);
 };
 
@@ -303,6 +307,13 @@ unsigned int kmemlab_describe_contexts(struct kmemlab_desc *d);
 /* inspect.c */
 void kmemlab_inspect(struct kmemlab_buf *buf, const struct kmemlab_op *op,
 		     u64 abi_gfp, u32 context);
+struct page *kmemlab_page_at(const struct kmemlab_api_ops *ops,
+			     const void *ptr, size_t offset);
+void *kmemlab_map(const struct kmemlab_api_ops *ops, const void *ptr,
+		  size_t offset, size_t *len);
+void kmemlab_unmap(const struct kmemlab_api_ops *ops, void *addr);
+size_t kmemlab_first_offset(const struct kmemlab_api_ops *ops,
+			    const void *ptr);
 void kmemlab_info_kernel(struct kmemlab_info *info);
 
 /* buf.c */

@@ -10,6 +10,7 @@
  */
 #include <linux/capability.h>
 #include <linux/dma-mapping.h>
+#include <linux/highmem.h>
 #include <linux/mm.h>
 #include <linux/overflow.h>
 #include <linux/platform_device.h>
@@ -538,18 +539,41 @@ static struct kmemlab_buf *kmemlab_range(struct kmemlab_dev *kd, u32 handle,
  */
 #define KMEMLAB_FILL_CHUNK	SZ_1M
 
+/* Fill or check [offset, offset + len) of @buf, a page at a time, mapped. */
+static void kmemlab_fill_chunk(struct kmemlab_buf *buf, struct kmemlab_fill *req,
+			       u64 offset, u64 len, bool verify)
+{
+	size_t n, i;
+	u64 done;
+	u8 *p;
+
+	for (done = 0; done < len; done += n) {
+		n = len - done;
+		p = kmemlab_map(buf->ops, buf->ptr, offset + done, &n);
+		if (!verify) {
+			memset(p, req->pattern, n);
+		} else {
+			for (i = 0; i < n; i++) {
+				if (p[i] == req->pattern)
+					continue;
+				if (!req->mismatches++)
+					req->first_mismatch = offset + done + i;
+			}
+		}
+		kmemlab_unmap(buf->ops, p);
+	}
+}
+
 static int kmemlab_fill_locked(struct kmemlab_dev *kd, struct kmemlab_fill *req,
 			       bool verify)
 {
 	struct kmemlab_buf *buf;
-	u64 done, n, i;
-	const u8 *p;
+	u64 done, n;
 	int ret;
 
 	buf = kmemlab_range(kd, req->handle, req->offset, &req->length);
 	if (IS_ERR(buf))
 		return PTR_ERR(buf);
-	p = (u8 *)buf->ptr + req->offset;
 	req->mismatches = 0;
 	req->first_mismatch = buf->report.size;
 	for (done = 0; done < req->length; done += n) {
@@ -560,16 +584,7 @@ static int kmemlab_fill_locked(struct kmemlab_dev *kd, struct kmemlab_fill *req,
 				return ret;
 			cond_resched();
 		}
-		if (!verify) {
-			memset(buf->ptr + req->offset + done, req->pattern, n);
-			continue;
-		}
-		for (i = done; i < done + n; i++) {
-			if (p[i] == req->pattern)
-				continue;
-			if (!req->mismatches++)
-				req->first_mismatch = req->offset + i;
-		}
+		kmemlab_fill_chunk(buf, req, req->offset + done, n, verify);
 	}
 	return 0;
 }
@@ -605,6 +620,21 @@ static int kmemlab_ioc_verify(struct kmemlab_dev *kd, void __user *arg)
 	return kmemlab_fill_verify(kd, arg, true);
 }
 
+/* Copy [offset, offset + len) of @buf into @dst, mapped page by page. */
+static void kmemlab_copy_out(struct kmemlab_buf *buf, u64 offset, size_t len,
+			     u8 *dst)
+{
+	size_t done, n;
+	void *p;
+
+	for (done = 0; done < len; done += n) {
+		n = len - done;
+		p = kmemlab_map(buf->ops, buf->ptr, offset + done, &n);
+		memcpy(dst + done, p, n);
+		kmemlab_unmap(buf->ops, p);
+	}
+}
+
 /*
  * Copy out a page at a time through a bounce page: the memory may be a slab
  * object of a cache with no usercopy region, which hardened usercopy would
@@ -627,7 +657,7 @@ static int kmemlab_read_pages(struct kmemlab_dev *kd, struct kmemlab_read *req,
 			return -EINTR;
 		buf = kmemlab_range(kd, req->handle, req->offset + done, &rest);
 		if (!IS_ERR(buf))
-			memcpy(bounce, buf->ptr + req->offset + done, n);
+			kmemlab_copy_out(buf, req->offset + done, n, bounce);
 		mutex_unlock(&kd->lock);
 		if (IS_ERR(buf))
 			return PTR_ERR(buf);

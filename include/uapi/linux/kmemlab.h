@@ -838,7 +838,8 @@ struct kmemlab_read {
 
 /**
  * enum kmemlab_dma_mode - how %KMEMLAB_IOC_DMA_MAP maps an allocation
- * @KMEMLAB_DMA_SINGLE: dma_map_single(): one segment, for memory in the
+ * @KMEMLAB_DMA_SINGLE: dma_map_single() (as dma_map_page() of the first
+ *	page, which is what it does): one segment, for memory in the
  *	direct map only.
  * @KMEMLAB_DMA_SG: dma_map_sgtable() over a scatterlist of the allocation's
  *	pages; the only way to map vmalloc memory.
