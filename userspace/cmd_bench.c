@@ -26,6 +26,7 @@
 #include "explain.h"
 #include "ioctl.h"
 #include "names.h"
+#include "stats.h"
 #include "sysfs.h"
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
@@ -1081,21 +1082,6 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
 
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return (x > y) - (x < y);
-}
-
-/* The @pct-th percentile of the sorted @v[@n] (nearest rank). */
-static uint64_t percentile(const uint64_t *v, size_t n, unsigned int pct)
-{
-	size_t rank = (n * pct + 99) / 100;
-
-	return v[rank ? rank - 1 : 0];
-}
-
 struct sys_stats {
 	uint64_t count, min, median, p90, p99, max, mean;
 };
@@ -1104,26 +1090,18 @@ struct sys_stats {
 static struct sys_stats summarise(uint64_t *v, size_t n, uint64_t overhead)
 {
 	struct sys_stats s = { .count = n };
-	uint64_t mean = 0, rest = 0;	/* the exact mean, without a wider type */
 
 	if (!n)
 		return s;
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < n; i++)
 		v[i] = v[i] > overhead ? v[i] - overhead : 0;
-		mean += v[i] / n;
-		rest += v[i] % n;
-		if (rest >= n) {
-			mean++;
-			rest -= n;
-		}
-	}
-	qsort(v, n, sizeof(*v), cmp_u64);
+	s.mean = stats_mean(v, n);
+	stats_sort(v, n);
 	s.min = v[0];
-	s.median = percentile(v, n, 50);
-	s.p90 = percentile(v, n, 90);
-	s.p99 = percentile(v, n, 99);
+	s.median = stats_percentile(v, n, 50);
+	s.p90 = stats_percentile(v, n, 90);
+	s.p99 = stats_percentile(v, n, 99);
 	s.max = v[n - 1];
-	s.mean = mean;
 	return s;
 }
 

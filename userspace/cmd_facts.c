@@ -28,6 +28,7 @@
 #include "fuser.h"
 #include "ioctl.h"
 #include "names.h"
+#include "stats.h"
 #include "sysfs.h"
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
@@ -469,10 +470,14 @@ static int fact_kmalloc_zeroed(struct lab *lab, struct finding *f)
 		snprintf(reuse, sizeof(reuse), "came back with %llu of %llu bytes still 0x%02x",
 			 (unsigned long long)(r.size - differ),
 			 (unsigned long long)r.size, DIRTY);
-	if (flags & KMEMLAB_INFO_INIT_ON_ALLOC)
+	/* "depends" only for what was seen: zeroed, and init_on_alloc on. */
+	if ((flags & KMEMLAB_INFO_INIT_ON_ALLOC) && zeroed)
 		return found(f, DEPENDS, "depends on init_on_alloc: zeroed here "
 			     "(init_on_alloc=1: a reused 512 B object %s); "
 			     "not zeroed with init_on_alloc=0", reuse);
+	if (flags & KMEMLAB_INFO_INIT_ON_ALLOC)
+		return found(f, HOLDS, "a reused 512 B object %s although "
+			     "init_on_alloc=1", reuse);
 	if (!zeroed)
 		return found(f, HOLDS, "a reused 512 B object %s (init_on_alloc=0)", reuse);
 	if (flags & KMEMLAB_INFO_INIT_ON_FREE)
@@ -596,17 +601,10 @@ static const struct {
 	{ MiB, FC_RATIO_1M },
 };
 
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return (x > y) - (x < y);
-}
-
 static uint64_t median(uint64_t *v, size_t n)
 {
-	qsort(v, n, sizeof(*v), cmp_u64);
-	return v[n / 2];
+	stats_sort(v, n);
+	return stats_percentile(v, n, 50);
 }
 
 /* vmalloc/kmalloc median time of @size, pairs interleaved against drift. */
