@@ -71,8 +71,8 @@ TOOL_CFLAGS := -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror -Iinclude/uapi
 
 tools: $(TOOLS)
 
-tests/%: tests/%.c include/uapi/linux/kmemlab.h
-	$(CC) $(TOOL_CFLAGS) -o $@ $< -pthread
+tests/%: tests/%.c tests/testlib.c tests/testlib.h include/uapi/linux/kmemlab.h
+	$(CC) $(TOOL_CFLAGS) -o $@ $< tests/testlib.c -pthread
 
 check: all
 	@tests/check --kver $(KVER)

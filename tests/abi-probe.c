@@ -42,6 +42,8 @@
 
 #include <linux/kmemlab.h>
 
+#include "testlib.h"
+
 struct field {
 	const char *name;
 	size_t off;
@@ -376,13 +378,13 @@ int main(int argc, char **argv)
 	snprintf(path, sizeof(path), "/dev/kmemlab%s", dev);
 	fd = held >= 0 ? held : open(path, O_RDWR);
 	if (fd < 0) {
-		printf("open: %s\n", strerrorname_np(errno));
+		printf("open: %s\n", tl_errname(errno));
 		return 1;
 	}
 	if (alarm_ms)
 		arm_alarm(alarm_ms);
 	ret = ioctl(fd, cmd, ptr);
-	printf("%s", ret ? strerrorname_np(errno) : "OK");
+	printf("%s", tl_errname(ret ? errno : 0));
 	for (i = a; i < (size_t)argc; i++)
 		if (argv[i][0] == '?')
 			printf(" %s=%llu", argv[i] + 1, (unsigned long long)

@@ -50,6 +50,8 @@
 #include <linux/fs.h>
 #include <linux/kmemlab.h>
 
+#include "testlib.h"
+
 #define SYSDRV		"/sys/bus/platform/drivers/kmemlab"
 #define NERR		134
 #define MAX_HANDLES	64
@@ -137,39 +139,10 @@ static struct shared *sh;
 static int verbose;
 static char dev_path[64], dev_name[64];
 
-static uint64_t rng_state;
-
-static uint64_t rnd(void)
-{
-	rng_state ^= rng_state >> 12;
-	rng_state ^= rng_state << 25;
-	rng_state ^= rng_state >> 27;
-	return rng_state * 0x2545F4914F6CDD1DULL;
-}
-
-static uint64_t rnd_below(uint64_t n)
-{
-	return n ? rnd() % n : 0;
-}
 
 static bool chance(unsigned int percent)
 {
-	return rnd_below(100) < percent;
-}
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static const char *errname(int e)
-{
-	const char *s = e ? strerrorname_np(e) : "OK";
-
-	return s ? s : "E?";
+	return tl_rnd_below(100) < percent;
 }
 
 static void violation(const char *fmt, ...)
@@ -205,20 +178,20 @@ static const uint64_t words[] = {
 /* A size: small, around a limit, or anything; quota-bounded mostly. */
 static uint64_t pick_size(void)
 {
-	unsigned int r = rnd_below(100);
+	unsigned int r = tl_rnd_below(100);
 
 	if (r < 45)
-		return 1 + rnd_below(rnd_below(2) ? 512 : 16384);
+		return 1 + tl_rnd_below(tl_rnd_below(2) ? 512 : 16384);
 	if (r < 85)
-		return sizes[rnd_below(N(sizes))];
+		return sizes[tl_rnd_below(N(sizes))];
 	if (r < 95)
-		return 16384 + rnd_below(MiB);
-	return rnd();
+		return 16384 + tl_rnd_below(MiB);
+	return tl_rnd();
 }
 
 static uint64_t pick_word(void)
 {
-	return chance(80) ? words[rnd_below(N(words))] : rnd();
+	return chance(80) ? words[tl_rnd_below(N(words))] : tl_rnd();
 }
 
 static uint64_t pick_gfp(void)
@@ -226,15 +199,15 @@ static uint64_t pick_gfp(void)
 	uint64_t g = 0;
 
 	if (chance(90))
-		g |= 1ULL << rnd_below(7);
+		g |= 1ULL << tl_rnd_below(7);
 	if (chance(25))
-		g |= KMEMLAB_GFP_DMA << rnd_below(2);
+		g |= KMEMLAB_GFP_DMA << tl_rnd_below(2);
 	while (chance(35))
-		g |= KMEMLAB_GFP_ZERO << rnd_below(7);
+		g |= KMEMLAB_GFP_ZERO << tl_rnd_below(7);
 	if (chance(3))
-		g |= 1ULL << rnd_below(64);	/* unknown bits too */
+		g |= 1ULL << tl_rnd_below(64);	/* unknown bits too */
 	if (chance(1))
-		g = rnd();
+		g = tl_rnd();
 	return g;
 }
 
@@ -242,7 +215,7 @@ static uint32_t pick_context(void)
 {
 	if (chance(3))
 		return pick_word();
-	return chance(50) ? KMEMLAB_CTX_PROCESS : 1 + rnd_below(KMEMLAB_CTX_COUNT - 1);
+	return chance(50) ? KMEMLAB_CTX_PROCESS : 1 + tl_rnd_below(KMEMLAB_CTX_COUNT - 1);
 }
 
 /* Memory the pointers point into. */
@@ -261,14 +234,14 @@ static struct fuzzer {
 
 static uint32_t pick_handle(void)
 {
-	unsigned int r = rnd_below(100);
+	unsigned int r = tl_rnd_below(100);
 
 	if (r < 80 && F.nhandles)
-		return F.handles[rnd_below(F.nhandles)];
+		return F.handles[tl_rnd_below(F.nhandles)];
 	if (r < 88)
-		return F.last_handle + rnd_below(3);
+		return F.last_handle + tl_rnd_below(3);
 	if (r < 94)
-		return rnd_below(4);
+		return tl_rnd_below(4);
 	return pick_word();
 }
 
@@ -277,18 +250,18 @@ static void remember(uint32_t h)
 	if (F.nhandles < MAX_HANDLES)
 		F.handles[F.nhandles++] = h;
 	else
-		F.handles[rnd_below(MAX_HANDLES)] = h;
+		F.handles[tl_rnd_below(MAX_HANDLES)] = h;
 	F.last_handle = h;
 }
 
 /* A user pointer for inside a struct: mostly good, sometimes not. */
 static uint64_t pick_uptr(size_t want)
 {
-	switch (rnd_below(12)) {
+	switch (tl_rnd_below(12)) {
 	case 0: return 0;
 	case 1: return (uintptr_t)none;
 	case 2: return (uintptr_t)ro;
-	case 3: return (uintptr_t)big + 1 + rnd_below(7);
+	case 3: return (uintptr_t)big + 1 + tl_rnd_below(7);
 	case 4: return (uintptr_t)big + BIGBUF - (want > 8 ? want / 2 : 1);
 	case 5: return 0xffff888000000000ULL;
 	case 6: return 0x8000000000000000ULL;
@@ -399,30 +372,28 @@ static unsigned int napis;
 
 static int load_apis(void)
 {
-	struct kmemlab_desc recs[128];
-	struct kmemlab_describe d = {
-		.records = (uintptr_t)recs, .capacity = 128,
-	};
-	int fd = open(dev_path, O_RDWR | O_CLOEXEC), err = 0;
+	struct kmemlab_desc *recs = NULL;
+	unsigned int n = 0;
+	int fd = open(dev_path, O_RDWR | O_CLOEXEC), err;
 
 	if (fd < 0)
 		return errno;
-	if (ioctl(fd, KMEMLAB_IOC_DESCRIBE, &d))
-		err = errno;
+	err = tl_describe(fd, &recs, &n);
 	close(fd);
-	for (unsigned int i = 0; !err && i < d.returned && napis < 64; i++) {
+	for (unsigned int i = 0; !err && i < n && napis < 64; i++) {
 		if (recs[i].kind != KMEMLAB_DESC_API)
 			continue;
 		apis[napis].id = recs[i].id;
 		apis[napis++].caps = recs[i].caps;
 	}
+	free(recs);
 	return err ? err : napis ? 0 : ENOENT;
 }
 
 /* A described API (its index in apis[]). */
 static unsigned int pick_api(void)
 {
-	return rnd_below(napis);
+	return tl_rnd_below(napis);
 }
 
 /* A well-formed (mostly) request for command @c in @arg. */
@@ -440,18 +411,18 @@ static void make_arg(enum cmd_id c, unsigned char *arg)
 		a->size = pick_size();
 		a->gfp = pick_gfp();
 		if ((apis[k].caps & KMEMLAB_API_CAP_COUNT) || chance(2)) {
-			a->count = chance(90) ? 1 + rnd_below(64) : pick_word();
+			a->count = chance(90) ? 1 + tl_rnd_below(64) : pick_word();
 			if (chance(70) && a->count && a->size > a->count)
 				a->size /= a->count;
 		}
 		if ((apis[k].caps & KMEMLAB_API_CAP_CACHE) || chance(2)) {
-			const char *n = cache_names[rnd_below(N(cache_names))];
+			const char *n = cache_names[tl_rnd_below(N(cache_names))];
 
 			memcpy(a->name, n, strlen(n));
 			if (chance(70))
 				a->size = 32 << (strlen(n) & 3);	/* mostly one geometry */
 			if (chance(20))
-				a->align = 1U << rnd_below(14);
+				a->align = 1U << tl_rnd_below(14);
 			if (chance(20))
 				a->flags = chance(80) ? KMEMLAB_ALLOC_HWCACHE_ALIGN
 						      : pick_word();
@@ -474,7 +445,7 @@ static void make_arg(enum cmd_id c, unsigned char *arg)
 		struct kmemlab_list *l = (void *)arg;
 		size_t fit = BIGBUF / sizeof(struct kmemlab_report);
 
-		l->capacity = chance(80) ? rnd_below(fit + 1) : pick_word();
+		l->capacity = chance(80) ? tl_rnd_below(fit + 1) : pick_word();
 		l->records = l->capacity && chance(85) ? (uintptr_t)big
 						       : pick_uptr(l->capacity * 128);
 		break;
@@ -493,18 +464,18 @@ static void make_arg(enum cmd_id c, unsigned char *arg)
 		struct kmemlab_fill *f = (void *)arg;
 
 		f->handle = pick_handle();
-		f->pattern = chance(95) ? rnd_below(256) : pick_word();
-		f->offset = chance(70) ? 0 : chance(50) ? rnd_below(8192) : pick_size();
-		f->length = chance(50) ? 0 : chance(50) ? rnd_below(8192) : pick_size();
+		f->pattern = chance(95) ? tl_rnd_below(256) : pick_word();
+		f->offset = chance(70) ? 0 : chance(50) ? tl_rnd_below(8192) : pick_size();
+		f->length = chance(50) ? 0 : chance(50) ? tl_rnd_below(8192) : pick_size();
 		break;
 	}
 	case C_READ: {
 		struct kmemlab_read *r = (void *)arg;
 
 		r->handle = pick_handle();
-		r->offset = chance(70) ? 0 : chance(50) ? rnd_below(8192) : pick_size();
-		r->length = chance(40) ? 1 + rnd_below(8192) : chance(50) ?
-			    KMEMLAB_READ_MAX + rnd_below(3) - 1 : pick_size();
+		r->offset = chance(70) ? 0 : chance(50) ? tl_rnd_below(8192) : pick_size();
+		r->length = chance(40) ? 1 + tl_rnd_below(8192) : chance(50) ?
+			    KMEMLAB_READ_MAX + tl_rnd_below(3) - 1 : pick_size();
 		r->buf = chance(80) ? (uintptr_t)big : pick_uptr(r->length);
 		break;
 	}
@@ -512,8 +483,8 @@ static void make_arg(enum cmd_id c, unsigned char *arg)
 		struct kmemlab_dma *d = (void *)arg;
 
 		d->handle = pick_handle();
-		d->mode = chance(95) ? 1 + rnd_below(2) : pick_word();
-		d->direction = chance(95) ? 1 + rnd_below(3) : pick_word();
+		d->mode = chance(95) ? 1 + tl_rnd_below(2) : pick_word();
+		d->direction = chance(95) ? 1 + tl_rnd_below(3) : pick_word();
 		break;
 	}
 	case C_BENCH: {
@@ -521,16 +492,16 @@ static void make_arg(enum cmd_id c, unsigned char *arg)
 
 		b->api = apis[pick_api()].id;
 		b->context = pick_context();
-		b->size = chance(80) ? 1 + rnd_below(8192) : pick_size();
+		b->size = chance(80) ? 1 + tl_rnd_below(8192) : pick_size();
 		b->gfp = pick_gfp();
-		b->iterations = rnd_below(101);
-		b->warmup = rnd_below(11);
-		b->pattern = 1 + rnd_below(2);
-		b->batch = b->pattern == KMEMLAB_BENCH_BATCH ? rnd_below(17) : 0;
-		b->threads = rnd_below(4);
+		b->iterations = tl_rnd_below(101);
+		b->warmup = tl_rnd_below(11);
+		b->pattern = 1 + tl_rnd_below(2);
+		b->batch = b->pattern == KMEMLAB_BENCH_BATCH ? tl_rnd_below(17) : 0;
+		b->threads = tl_rnd_below(4);
 		b->flags = chance(20) ? KMEMLAB_BENCH_CYCLES : 0;
 		if (chance(50)) {
-			b->samples_len = rnd_below(256);
+			b->samples_len = tl_rnd_below(256);
 			b->alloc_samples = pick_uptr(b->samples_len * 8);
 			b->free_samples = pick_uptr(b->samples_len * 8);
 		}
@@ -546,8 +517,8 @@ static void mutate(enum cmd_id c, unsigned char *arg, size_t size)
 	unsigned int k;
 
 	if (c < C_COUNT && fields[c].n && chance(40)) {
-		for (k = 1 + rnd_below(3); k; k--) {
-			const struct field *f = &fields[c].f[rnd_below(fields[c].n)];
+		for (k = 1 + tl_rnd_below(3); k; k--) {
+			const struct field *f = &fields[c].f[tl_rnd_below(fields[c].n)];
 			bool sz = f->size == 8 && chance(50);
 
 			set_field(arg, f, sz ? pick_size() : pick_word());
@@ -555,7 +526,7 @@ static void mutate(enum cmd_id c, unsigned char *arg, size_t size)
 	}
 	if (c != C_BENCH && chance(4))
 		for (k = 0; k < size; k++)
-			arg[k] = rnd();
+			arg[k] = tl_rnd();
 }
 
 /* Generic ioctls the VFS answers itself, whatever the file: never sent. */
@@ -577,7 +548,7 @@ static bool vfs_ioctl(unsigned long cmd)
 
 static int open_dev(void)
 {
-	double deadline = now() + 60;
+	double deadline = tl_now() + 60;
 	int fd;
 
 	for (;;) {
@@ -585,34 +556,22 @@ static int open_dev(void)
 		if (fd >= 0)
 			return fd;
 		if ((errno != ENOENT && errno != ENODEV && errno != ENXIO) ||
-		    now() > deadline) {
+		    tl_now() > deadline) {
 			fprintf(stderr, "fuzz: open %s: %s\n", dev_path,
-				errname(errno));
+				tl_errname(errno));
 			exit(1);
 		}
 		usleep(1000);
 	}
 }
 
-static int write_str(const char *path, const char *s)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC), err = 0;
-
-	if (fd < 0)
-		return errno;
-	if (write(fd, s, strlen(s)) < 0)
-		err = errno;
-	close(fd);
-	return err;
-}
-
 static void sysfs_must(const char *what)
 {
-	int err = write_str(what[0] == 'u' ? SYSDRV "/unbind" : SYSDRV "/bind",
+	int err = tl_write_str(what[0] == 'u' ? SYSDRV "/unbind" : SYSDRV "/bind",
 			    dev_name);
 
 	if (err) {
-		fprintf(stderr, "fuzz: %s %s: %s\n", what, dev_name, errname(err));
+		fprintf(stderr, "fuzz: %s %s: %s\n", what, dev_name, tl_errname(err));
 		exit(1);
 	}
 }
@@ -628,7 +587,7 @@ static void unbound(void)
 static void one(void)
 {
 	static unsigned char argbuf[PAGE];
-	unsigned int r = rnd_below(100), w, total = 0;
+	unsigned int r = tl_rnd_below(100), w, total = 0;
 	enum cmd_id c = C_INFO;
 	enum ptr_kind pk = P_GOOD;
 	unsigned long cmd;
@@ -639,7 +598,7 @@ static void one(void)
 	if (r < 80) {
 		for (w = 0; w < C_COUNT; w++)
 			total += cmds[w].weight;
-		w = rnd_below(total);
+		w = tl_rnd_below(total);
 		while (w >= cmds[c].weight)
 			w -= cmds[c++].weight;
 		cmd = cmds[c].cmd;
@@ -648,32 +607,32 @@ static void one(void)
 		mutate(c, argbuf, size);
 	} else if (r < 88) {
 		/* A known number with a wrong size or direction. */
-		enum cmd_id k = rnd_below(C_COUNT);
+		enum cmd_id k = tl_rnd_below(C_COUNT);
 		size_t sz = cmds[k].size;
 
 		c = C_BADSIZE;
-		switch (rnd_below(4)) {
+		switch (tl_rnd_below(4)) {
 		case 0: sz += 8; break;
 		case 1: sz = sz >= 8 ? sz - 8 : 8; break;
-		case 2: sz = rnd_below(_IOC_SIZEMASK + 1); break;
+		case 2: sz = tl_rnd_below(_IOC_SIZEMASK + 1); break;
 		default: break;
 		}
-		cmd = _IOC(rnd_below(4), KMEMLAB_IOC_MAGIC, _IOC_NR(cmds[k].cmd), sz);
+		cmd = _IOC(tl_rnd_below(4), KMEMLAB_IOC_MAGIC, _IOC_NR(cmds[k].cmd), sz);
 		if (cmd == cmds[k].cmd)
 			cmd ^= _IOC(0, 0, 0, 8);
 		size = sz < PAGE ? sz : PAGE;
 		make_arg(k, argbuf);
 	} else if (r < 94) {
 		c = C_MAGIC;
-		cmd = _IOC(rnd_below(4), KMEMLAB_IOC_MAGIC, rnd_below(256),
-			   rnd_below(_IOC_SIZEMASK + 1));
+		cmd = _IOC(tl_rnd_below(4), KMEMLAB_IOC_MAGIC, tl_rnd_below(256),
+			   tl_rnd_below(_IOC_SIZEMASK + 1));
 		size = _IOC_SIZE(cmd) < PAGE ? _IOC_SIZE(cmd) : PAGE;
 		for (w = 0; w < size; w++)
-			argbuf[w] = chance(80) ? 0 : rnd();
+			argbuf[w] = chance(80) ? 0 : tl_rnd();
 	} else {
 		c = C_FOREIGN;
 		do
-			cmd = (uint32_t)rnd();
+			cmd = (uint32_t)tl_rnd();
 		while (_IOC_TYPE(cmd) == KMEMLAB_IOC_MAGIC || vfs_ioctl(cmd));
 		size = 64;
 		memset(argbuf, 0, size);
@@ -683,7 +642,7 @@ static void one(void)
 		if (cmd == cmds[w].cmd)
 			c = w;
 
-	r = rnd_below(100);
+	r = tl_rnd_below(100);
 	pk = r < 76 ? P_GOOD : (enum ptr_kind)(1 + (r - 76) % (P_COUNT - 1));
 	switch (pk) {
 	case P_GOOD: arg = rw; break;
@@ -691,7 +650,7 @@ static void one(void)
 	case P_UNMAPPED: arg = none; break;
 	case P_RDONLY: arg = ro; break;
 	case P_STRADDLE: arg = rw + PAGE - (size > 1 ? size / 2 : 1); break;
-	case P_MISALIGNED: arg = rw + 1 + rnd_below(7); break;
+	case P_MISALIGNED: arg = rw + 1 + tl_rnd_below(7); break;
 	default: arg = (void *)(uintptr_t)(chance(50) ? 0xffff888000000000ULL
 							: 0x8000000000000000ULL);
 		break;
@@ -719,21 +678,21 @@ static void one(void)
 	e = EBIT(err);
 	if (c == C_FOREIGN) {
 		if (err != ENOTTY)
-			violation("foreign command %#lx: %s", cmd, errname(err));
+			violation("foreign command %#lx: %s", cmd, tl_errname(err));
 	} else if (F.dead) {
 		if (err != ENODEV)
 			violation("command %#lx on a file whose device is gone: %s",
-				  cmd, errname(err));
+				  cmd, tl_errname(err));
 	} else if (c >= C_COUNT) {
 		if (err != ENOTTY)
-			violation("unknown command %#lx: %s", cmd, errname(err));
+			violation("unknown command %#lx: %s", cmd, tl_errname(err));
 	} else if (!(cmds[c].errs & (1ULL << e))) {
 		violation("%s (%#lx) with a %s argument: %s", cmds[c].name, cmd,
-			  ptr_names[pk], errname(err));
+			  ptr_names[pk], tl_errname(err));
 	} else if (pk != P_GOOD && pk != P_MISALIGNED && pk != P_RDONLY &&
 		   c != C_NOP && err != EFAULT && err != ENOTTY) {
 		violation("%s with a %s argument pointer: %s, not EFAULT",
-			  cmds[c].name, ptr_names[pk], errname(err));
+			  cmds[c].name, ptr_names[pk], tl_errname(err));
 	}
 	if (err == ENODEV && !F.dead)
 		violation("%s: ENODEV while the device is bound", class_names[c]);
@@ -750,7 +709,7 @@ static void one(void)
 	}
 	if (verbose > 1)
 		fprintf(stderr, "fuzz: %s %#lx %s -> %s\n", class_names[c], cmd,
-			ptr_names[pk], errname(err));
+			ptr_names[pk], tl_errname(err));
 }
 
 /* Unbind; a few ioctls on the dead file; bind; a few more; reopen. */
@@ -760,10 +719,10 @@ static void unbind_cycle(uint64_t limit)
 
 	sysfs_must("unbind");
 	unbound();
-	for (k = rnd_below(8); k && atomic_load(&sh->ioctls) < limit; k--)
+	for (k = tl_rnd_below(8); k && atomic_load(&sh->ioctls) < limit; k--)
 		one();
 	sysfs_must("bind");
-	for (k = rnd_below(8); k && atomic_load(&sh->ioctls) < limit; k--)
+	for (k = tl_rnd_below(8); k && atomic_load(&sh->ioctls) < limit; k--)
 		one();
 	close(F.fd);
 	F.fd = open_dev();
@@ -798,44 +757,27 @@ static int fuzzer(uint64_t seed, uint64_t count, double seconds,
 		  uint64_t unbind_every)
 {
 	struct kmemlab_free all = { .flags = KMEMLAB_FREE_ALL };
-	double t0 = now();
+	double t0 = tl_now();
 	uint64_t n;
 
-	rng_state = seed * 0x9E3779B97F4A7C15ULL + 1;
+	tl_seed(seed * 0x9E3779B97F4A7C15ULL + 1);
 	map_memory();
 	F.fd = open_dev();
 	/* Exactly @count ioctls, those around the unbinds included. */
 	for (n = 0; atomic_load(&sh->ioctls) < count; n++) {
-		if ((n & 255) == 0 && seconds > 0 && now() - t0 >= seconds)
+		if ((n & 255) == 0 && seconds > 0 && tl_now() - t0 >= seconds)
 			break;
 		if (unbind_every && n && n % unbind_every == 0)
 			unbind_cycle(count);
 		if (atomic_load(&sh->ioctls) < count)
 			one();
 	}
-	sh->elapsed = now() - t0;
+	sh->elapsed = tl_now() - t0;
 	if (ioctl(F.fd, KMEMLAB_IOC_FREE, &all)) {
-		fprintf(stderr, "fuzz: free all: %s\n", errname(errno));
+		fprintf(stderr, "fuzz: free all: %s\n", tl_errname(errno));
 		return 1;
 	}
 	close(F.fd);
-	return 0;
-}
-
-static int read_u64(const char *path, uint64_t *v)
-{
-	char buf[64];
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = 0;
-	*v = strtoull(buf, NULL, 10);
 	return 0;
 }
 
@@ -926,7 +868,7 @@ int main(int argc, char **argv)
 	       PRIu64 ", %s\n", seed, count, seconds > 0 ? "at most " : "no bound ",
 	       seconds, unbind_every, dev_path);
 
-	t0 = now();
+	t0 = tl_now();
 	pid = fork();
 	if (pid < 0) {
 		perror("fuzz: fork");
@@ -935,14 +877,14 @@ int main(int argc, char **argv)
 	if (pid == 0)
 		_exit(fuzzer(seed, count, seconds, unbind_every));
 	/* The watchdog: an ioctl that does not come back is a finding too. */
-	quiet_since = now();
+	quiet_since = tl_now();
 	while (waitpid(pid, &status, WNOHANG) == 0) {
 		uint64_t n = atomic_load(&sh->ioctls);
 
 		if (n != last) {
 			last = n;
-			quiet_since = now();
-		} else if (now() - quiet_since > stall) {
+			quiet_since = tl_now();
+		} else if (tl_now() - quiet_since > stall) {
 			unsigned long cmd = atomic_load(&sh->last_cmd);
 
 			fprintf(stderr, "fuzz: ioctl %" PRIu64 " (%s, cmd %#lx, %s argument)"
@@ -963,8 +905,8 @@ int main(int argc, char **argv)
 			status);
 		failed = 1;
 	}
-	if (read_u64(SYSDRV "/live_allocs", &allocs) ||
-	    read_u64(SYSDRV "/live_bytes", &bytes)) {
+	if (tl_read_u64(SYSDRV "/live_allocs", &allocs) ||
+	    tl_read_u64(SYSDRV "/live_bytes", &bytes)) {
 		fprintf(stderr, "fuzz: cannot read the live counters\n");
 		failed = 1;
 	}
@@ -972,7 +914,7 @@ int main(int argc, char **argv)
 	printf("fuzz: %" PRIu64 " ioctls in %.1f s: %.0f ioctls/s; wall %.1f s\n",
 	       (uint64_t)atomic_load(&sh->ioctls), sh->elapsed,
 	       sh->elapsed > 0 ? atomic_load(&sh->ioctls) / sh->elapsed : 0.0,
-	       now() - t0);
+	       tl_now() - t0);
 	for (c = 0; c < C_CLASSES; c++) {
 		char line[2048];
 		int len = 0;
@@ -986,7 +928,7 @@ int main(int argc, char **argv)
 			sum += v;
 			per_errno[e] += v;
 			len += snprintf(line + len, sizeof(line) - len, " %s %" PRIu64,
-					e == NERR ? "other" : errname(e), v);
+					e == NERR ? "other" : tl_errname(e), v);
 		}
 		if (sum && verbose)
 			printf("fuzz:   %-12s %8" PRIu64 ":%s\n", class_names[c], sum, line);
@@ -994,7 +936,7 @@ int main(int argc, char **argv)
 	printf("fuzz: results:");
 	for (e = 0; e <= NERR; e++)
 		if (per_errno[e])
-			printf(" %s %" PRIu64, e == NERR ? "other" : errname(e),
+			printf(" %s %" PRIu64, e == NERR ? "other" : tl_errname(e),
 			       per_errno[e]);
 	printf("\nfuzz: argument pointers:");
 	for (e = 0; e < P_COUNT; e++)

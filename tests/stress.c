@@ -47,6 +47,8 @@
 
 #include <linux/kmemlab.h>
 
+#include "testlib.h"
+
 #define SYSDRV		"/sys/bus/platform/drivers/kmemlab"
 #define MAX_PROCS	64
 #define MAX_LIVE	48
@@ -87,47 +89,6 @@ static struct shared *sh;
 static unsigned int device_id;
 static char dev_path[64], dev_name[64], dev_sysfs[128];
 
-/* xorshift64*: deterministic per seed. */
-static uint64_t rng_state;
-
-static uint64_t rnd(void)
-{
-	rng_state ^= rng_state >> 12;
-	rng_state ^= rng_state << 25;
-	rng_state ^= rng_state >> 27;
-	return rng_state * 0x2545F4914F6CDD1DULL;
-}
-
-static uint64_t rnd_below(uint64_t n)
-{
-	return n ? rnd() % n : 0;
-}
-
-/* Log-uniform in [lo, hi]. */
-static uint64_t rnd_log(uint64_t lo, uint64_t hi)
-{
-	unsigned int bits_lo = 63 - __builtin_clzll(lo);
-	unsigned int bits_hi = 63 - __builtin_clzll(hi);
-	unsigned int b = bits_lo + rnd_below(bits_hi - bits_lo + 1);
-	uint64_t v = (1ULL << b) + rnd_below(1ULL << b);
-
-	return v < lo ? lo : v > hi ? hi : v;
-}
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static const char *errname(int e)
-{
-	const char *s = e ? strerrorname_np(e) : "OK";
-
-	return s ? s : "E?";
-}
 
 /* An unexpected result: counted, and the first few described. */
 static void unexpected(const char *fmt, ...)
@@ -174,25 +135,17 @@ static uint64_t nosleep_bases, sleep_bases, nofail_max;
 /* The driver's description, into apis[]: the stress has no table of its own. */
 static int load_apis(void)
 {
-	struct kmemlab_describe d = { 0 };
 	struct kmemlab_desc *recs = NULL;
 	uint64_t base = 0, zone = 0;
-	int fd = open(dev_path, O_RDWR | O_CLOEXEC), err = 0;
+	unsigned int n = 0;
+	int fd = open(dev_path, O_RDWR | O_CLOEXEC), err;
 
 	if (fd < 0)
 		return errno;
-	if (ioctl(fd, KMEMLAB_IOC_DESCRIBE, &d) ||
-	    !(recs = calloc(d.needed, sizeof(*recs)))) {
-		err = errno;
+	err = tl_describe(fd, &recs, &n);
+	if (err)
 		goto out;
-	}
-	d.records = (uintptr_t)recs;
-	d.capacity = d.needed;
-	if (ioctl(fd, KMEMLAB_IOC_DESCRIBE, &d)) {
-		err = errno;
-		goto out;
-	}
-	for (unsigned int i = 0; i < d.returned; i++) {
+	for (unsigned int i = 0; i < n; i++) {
 		const struct kmemlab_desc *r = &recs[i];
 
 		if (r->kind != KMEMLAB_DESC_GFP)
@@ -209,7 +162,7 @@ static int load_apis(void)
 		if (r->gfp == KMEMLAB_GFP_NOFAIL)
 			nofail_max = r->max_size;
 	}
-	for (unsigned int i = 0; i < d.returned && napis < 64; i++) {
+	for (unsigned int i = 0; i < n && napis < 64; i++) {
 		const struct kmemlab_desc *r = &recs[i];
 		struct api *a = &apis[napis];
 
@@ -274,7 +227,7 @@ static int xioctl(int fd, unsigned long cmd, void *arg)
 /* Open /dev/kmemlabN, waiting while the device is unbound. */
 static int open_dev(void)
 {
-	double deadline = now() + 120;
+	double deadline = tl_now() + 120;
 	int fd;
 
 	for (;;) {
@@ -282,12 +235,12 @@ static int open_dev(void)
 		if (fd >= 0)
 			return fd;
 		if (errno != ENOENT && errno != ENODEV && errno != ENXIO) {
-			unexpected("open %s: %s", dev_path, errname(errno));
+			unexpected("open %s: %s", dev_path, tl_errname(errno));
 			return -1;
 		}
-		if (now() > deadline) {
+		if (tl_now() > deadline) {
 			unexpected("open %s: still %s after 120 s", dev_path,
-				   errname(errno));
+				   tl_errname(errno));
 			return -1;
 		}
 		atomic_fetch_add(&sh->reopen_waits, 1);
@@ -320,7 +273,7 @@ static void forget(struct worker *w, unsigned int i)
 
 static uint64_t pick_one(uint64_t mask)
 {
-	unsigned int n = __builtin_popcountll(mask), k = rnd_below(n);
+	unsigned int n = __builtin_popcountll(mask), k = tl_rnd_below(n);
 
 	while (k--)
 		mask &= mask - 1;
@@ -331,7 +284,7 @@ static uint64_t pick_mods(uint64_t allowed)
 {
 	uint64_t m = 0;
 
-	while (rnd_below(3) == 0)
+	while (tl_rnd_below(3) == 0)
 		m |= pick_one(allowed);
 	return m;
 }
@@ -339,21 +292,21 @@ static uint64_t pick_mods(uint64_t allowed)
 /* A size: mostly small, some medium, few large; within the API's limit. */
 static uint64_t pick_size(uint64_t max)
 {
-	unsigned int r = rnd_below(100);
+	unsigned int r = tl_rnd_below(100);
 	uint64_t s;
 
 	if (r < 70)
-		s = rnd_log(1, 2048);
+		s = tl_rnd_log(1, 2048);
 	else if (r < 92)
-		s = rnd_log(2049, 64 * 1024);
+		s = tl_rnd_log(2049, 64 * 1024);
 	else
-		s = rnd_log(64 * 1024 + 1, MiB);
+		s = tl_rnd_log(64 * 1024 + 1, MiB);
 	return s > max ? max : s;
 }
 
 static void op_alloc(struct worker *w)
 {
-	const struct api *a = &apis[rnd_below(napis)];
+	const struct api *a = &apis[tl_rnd_below(napis)];
 	struct kmemlab_alloc req = { 0 };
 	uint64_t size, bases = a->bases, total;
 	bool zeroed;
@@ -361,15 +314,15 @@ static void op_alloc(struct worker *w)
 
 	req.api = a->api;
 	req.context = KMEMLAB_CTX_PROCESS;
-	if (!a->sleeps && rnd_below(2)) {
-		req.context = KMEMLAB_CTX_ATOMIC + rnd_below(3);
+	if (!a->sleeps && tl_rnd_below(2)) {
+		req.context = KMEMLAB_CTX_ATOMIC + tl_rnd_below(3);
 		bases &= nosleep_bases;
 	}
 	if (a->cache) {
 		/* Per worker and shared names, each with one geometry. */
-		unsigned int k = rnd_below(4);
+		unsigned int k = tl_rnd_below(4);
 
-		if (rnd_below(2))
+		if (tl_rnd_below(2))
 			snprintf(req.name, sizeof(req.name), "st%u-%u", w->id, k);
 		else
 			snprintf(req.name, sizeof(req.name), "shared-%u", k);
@@ -381,7 +334,7 @@ static void op_alloc(struct worker *w)
 	}
 	total = size;
 	if (a->count) {
-		req.count = 1 + rnd_below(size < 16 ? size : 16);
+		req.count = 1 + tl_rnd_below(size < 16 ? size : 16);
 		size = (size + req.count - 1) / req.count;
 		total = size * req.count;
 	}
@@ -390,7 +343,7 @@ static void op_alloc(struct worker *w)
 	req.size = size;
 	req.gfp = pick_one(bases);
 	/* GFP_DMA: a zone of 16 MiB for everybody; small requests only. */
-	if (a->zones && rnd_below(4) == 0) {
+	if (a->zones && tl_rnd_below(4) == 0) {
 		uint64_t z = pick_one(a->zones);
 
 		if (z != KMEMLAB_GFP_DMA || total <= 16 * 1024)
@@ -416,7 +369,7 @@ static void op_alloc(struct worker *w)
 	if (err) {
 		unexpected("alloc %s size %" PRIu64 " count %u gfp %#" PRIx64
 			   " context %u: %s", a->name, req.size, req.count,
-			   req.gfp, req.context, errname(err));
+			   req.gfp, req.context, tl_errname(err));
 		return;
 	}
 	if (req.report.handle == 0 || req.report.size != total ||
@@ -450,7 +403,7 @@ static void op_free(struct worker *w, unsigned int i, enum op op)
 	}
 	if (err || req.freed != 1)
 		unexpected("free %u (%s): %s, freed %u", w->live[i].handle,
-			   w->live[i].api->name, errname(err), req.freed);
+			   w->live[i].api->name, tl_errname(err), req.freed);
 	forget(w, i);
 }
 
@@ -467,7 +420,7 @@ static void op_query(struct worker *w, unsigned int i)
 	if (err || req.report.handle != w->live[i].handle ||
 	    req.report.size != w->live[i].size)
 		unexpected("query %u: %s, size %" PRIu64 " of %" PRIu64,
-			   w->live[i].handle, errname(err), req.report.size,
+			   w->live[i].handle, tl_errname(err), req.report.size,
 			   w->live[i].size);
 }
 
@@ -475,7 +428,7 @@ static void op_list(struct worker *w)
 {
 	struct kmemlab_list req = {
 		.records = (uintptr_t)w->records,
-		.capacity = rnd_below(NRECORDS + 1),
+		.capacity = tl_rnd_below(NRECORDS + 1),
 	};
 	int err = xioctl(w->fd, KMEMLAB_IOC_LIST, &req);
 	uint32_t want;
@@ -488,7 +441,7 @@ static void op_list(struct worker *w)
 	want = req.needed < req.capacity ? req.needed : req.capacity;
 	if (err || req.returned != want || req.needed < w->nlive)
 		unexpected("list capacity %u: %s, needed %u returned %u, own %u",
-			   req.capacity, errname(err), req.needed, req.returned,
+			   req.capacity, tl_errname(err), req.needed, req.returned,
 			   w->nlive);
 }
 
@@ -525,7 +478,7 @@ static void op_fill(struct worker *w, unsigned int i)
 		atomic_fetch_add(&sh->zeroed_checked, 1);
 	err = verify(w, l);
 	if (!err) {
-		req.pattern = rnd_below(256);
+		req.pattern = tl_rnd_below(256);
 		err = xioctl(w->fd, KMEMLAB_IOC_FILL, &req);
 	}
 	if (!err) {
@@ -540,7 +493,7 @@ static void op_fill(struct worker *w, unsigned int i)
 	}
 	if (err)
 		unexpected("fill/verify %u (%s): %s", l->handle, l->api->name,
-			   errname(err));
+			   tl_errname(err));
 }
 
 static void op_read(struct worker *w, unsigned int i)
@@ -559,7 +512,7 @@ static void op_read(struct worker *w, unsigned int i)
 		return;
 	}
 	if (err) {
-		unexpected("read %u: %s", l->handle, errname(err));
+		unexpected("read %u: %s", l->handle, tl_errname(err));
 		return;
 	}
 	if (l->pattern < 0)
@@ -586,8 +539,8 @@ static void op_realloc(struct worker *w, unsigned int i)
 		req.size = l->size;
 	req.context = KMEMLAB_CTX_PROCESS;
 	req.gfp = pick_one(l->api->bases);
-	if (rnd_below(2)) {
-		req.context = KMEMLAB_CTX_ATOMIC + rnd_below(3);
+	if (tl_rnd_below(2)) {
+		req.context = KMEMLAB_CTX_ATOMIC + tl_rnd_below(3);
 		req.gfp = pick_one(l->api->bases & nosleep_bases);
 	}
 	req.gfp |= pick_mods(l->api->mods & ~KMEMLAB_GFP_NOFAIL);
@@ -603,7 +556,7 @@ static void op_realloc(struct worker *w, unsigned int i)
 		unexpected("realloc %u (%s) %" PRIu64 " -> %" PRIu64
 			   " gfp %#" PRIx64 " context %u: %s", l->handle,
 			   l->api->name, l->size, req.size, req.gfp, req.context,
-			   errname(err));
+			   tl_errname(err));
 		return;
 	}
 	w->bytes += req.size - l->size;
@@ -619,11 +572,11 @@ static void op_dma(struct worker *w, unsigned int i)
 	struct kmemlab_dma req = {
 		.handle = l->handle,
 		.mode = KMEMLAB_DMA_SG,
-		.direction = 1 + rnd_below(3),
+		.direction = 1 + tl_rnd_below(3),
 	};
 	int err;
 
-	if (l->backing != KMEMLAB_BACKING_VMALLOC && rnd_below(2))
+	if (l->backing != KMEMLAB_BACKING_VMALLOC && tl_rnd_below(2))
 		req.mode = KMEMLAB_DMA_SINGLE;
 	err = xioctl(w->fd, KMEMLAB_IOC_DMA_MAP, &req);
 	count(OP_DMA, err);
@@ -635,7 +588,7 @@ static void op_dma(struct worker *w, unsigned int i)
 	if (err && err != ERANGE && err != E2BIG && err != ENOMEM)
 		unexpected("dma-map %u (%s, %" PRIu64 " B, mode %u): %s",
 			   l->handle, l->api->name, l->size, req.mode,
-			   errname(err));
+			   tl_errname(err));
 	/* Bounced DMA_FROM_DEVICE may write the buffer: contents unknown. */
 	if (!err && req.direction != KMEMLAB_DMA_TO_DEVICE &&
 	    (req.result & KMEMLAB_DMA_BOUNCED))
@@ -655,7 +608,7 @@ static void op_info(struct worker *w)
 	if (err || info.abi_version != KMEMLAB_ABI_VERSION ||
 	    info.device_id != device_id || info.dev_live.allocs < w->nlive)
 		unexpected("info: %s, abi %u device %u, %" PRIu64 " live",
-			   errname(err), info.abi_version, info.device_id,
+			   tl_errname(err), info.abi_version, info.device_id,
 			   (uint64_t)info.dev_live.allocs);
 }
 
@@ -667,7 +620,7 @@ static void op_stale(struct worker *w)
 
 	if (!w->nstale)
 		return;
-	req.handle = w->stale[rnd_below(w->nstale)];
+	req.handle = w->stale[tl_rnd_below(w->nstale)];
 	err = xioctl(w->fd, KMEMLAB_IOC_QUERY, &req);
 	count(OP_STALE, err);
 	if (err == ENODEV) {
@@ -676,7 +629,7 @@ static void op_stale(struct worker *w)
 	}
 	if (err && err != ENOENT)
 		unexpected("query of stale handle %u: %s", req.handle,
-			   errname(err));
+			   tl_errname(err));
 }
 
 /* Allocations belong to the device, not the file: they survive a reopen. */
@@ -689,7 +642,7 @@ static void op_reopen(struct worker *w)
 	if (fd < 0) {
 		/* Unbound right now: wait for the device like after ENODEV. */
 		if (err != ENOENT && err != ENODEV && err != ENXIO)
-			unexpected("reopen: %s", errname(err));
+			unexpected("reopen: %s", tl_errname(err));
 		lost_device(w);
 		return;
 	}
@@ -704,7 +657,7 @@ static int worker(unsigned int id, uint64_t seed, unsigned long ops,
 	unsigned int total_weight = 0, k;
 	unsigned long n;
 
-	rng_state = seed * 0x9E3779B97F4A7C15ULL + id + 1;
+	tl_seed(seed * 0x9E3779B97F4A7C15ULL + id + 1);
 	w.rbuf = malloc(VERIFY_MAX);
 	w.records = calloc(NRECORDS, sizeof(*w.records));
 	if (!w.rbuf || !w.records)
@@ -716,7 +669,7 @@ static int worker(unsigned int id, uint64_t seed, unsigned long ops,
 		total_weight += op_weight[k];
 
 	for (n = 0; n < ops && w.fd >= 0; n++) {
-		unsigned int r = rnd_below(total_weight);
+		unsigned int r = tl_rnd_below(total_weight);
 		enum op op = 0;
 		unsigned int i;
 
@@ -727,7 +680,7 @@ static int worker(unsigned int id, uint64_t seed, unsigned long ops,
 		if (!w.nlive && op != OP_LIST && op != OP_INFO &&
 		    op != OP_STALE && op != OP_REOPEN)
 			op = OP_ALLOC;
-		i = w.nlive ? rnd_below(w.nlive) : 0;
+		i = w.nlive ? tl_rnd_below(w.nlive) : 0;
 		switch (op) {
 		case OP_ALLOC: op_alloc(&w); break;
 		case OP_FREE: op_free(&w, i, OP_FREE); break;
@@ -752,42 +705,30 @@ static int worker(unsigned int id, uint64_t seed, unsigned long ops,
 	return w.fd < 0;
 }
 
-static int write_str(const char *path, const char *s)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC), err = 0;
-
-	if (fd < 0)
-		return errno;
-	if (write(fd, s, strlen(s)) < 0)
-		err = errno;
-	close(fd);
-	return err;
-}
-
 /* Unbind and rebind --unbinds times, spread over the workers' operations. */
 static int unbinder(unsigned int cycles, uint64_t total_ops, uint64_t seed)
 {
 	unsigned int c;
 	int err;
 
-	rng_state = seed * 0x9E3779B97F4A7C15ULL + 0xB1;
+	tl_seed(seed * 0x9E3779B97F4A7C15ULL + 0xB1);
 	for (c = 0; c < cycles; c++) {
 		uint64_t at = total_ops * (c + 1) / (cycles + 1);
 
 		while (atomic_load(&sh->ops_done) < at &&
 		       atomic_load(&sh->workers_left))
 			usleep(500);
-		err = write_str(SYSDRV "/unbind", dev_name);
+		err = tl_write_str(SYSDRV "/unbind", dev_name);
 		if (err) {
 			unexpected("unbind %s (cycle %u): %s", dev_name, c,
-				   errname(err));
+				   tl_errname(err));
 			return 1;
 		}
-		usleep(rnd_below(3000));
-		err = write_str(SYSDRV "/bind", dev_name);
+		usleep(tl_rnd_below(3000));
+		err = tl_write_str(SYSDRV "/bind", dev_name);
 		if (err) {
 			unexpected("bind %s (cycle %u): %s", dev_name, c,
-				   errname(err));
+				   tl_errname(err));
 			return 1;
 		}
 		atomic_fetch_add(&sh->unbinds, 1);
@@ -810,7 +751,7 @@ static void read_counter(const char *path, bool may_vanish)
 			atomic_fetch_add(&sh->sysfs_absent, 1);
 			return;
 		}
-		unexpected("open %s: %s", path, errname(errno));
+		unexpected("open %s: %s", path, tl_errname(errno));
 		atomic_fetch_add(&sh->sysfs_bad, 1);
 		return;
 	}
@@ -821,7 +762,7 @@ static void read_counter(const char *path, bool may_vanish)
 			atomic_fetch_add(&sh->sysfs_absent, 1);
 			return;
 		}
-		unexpected("read %s: %s", path, errname(errno));
+		unexpected("read %s: %s", path, tl_errname(errno));
 		atomic_fetch_add(&sh->sysfs_bad, 1);
 		return;
 	}
@@ -857,7 +798,7 @@ static int reader(void)
 			err = d ? 0 : errno;
 			if (!d) {
 				if (err != ENOENT)
-					unexpected("opendir %s: %s", dir, errname(err));
+					unexpected("opendir %s: %s", dir, tl_errname(err));
 				atomic_fetch_add(&sh->sysfs_absent, 1);
 				continue;
 			}
@@ -870,23 +811,6 @@ static int reader(void)
 			closedir(d);
 		}
 	}
-	return 0;
-}
-
-static int read_u64(const char *path, uint64_t *v)
-{
-	char buf[64];
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = 0;
-	*v = strtoull(buf, NULL, 10);
 	return 0;
 }
 
@@ -1030,7 +954,7 @@ int main(int argc, char **argv)
 	       ", budget %" PRIu64 " B per process, %s\n", procs, ops, cycles,
 	       seed, budget, dev_path);
 
-	t0 = now();
+	t0 = tl_now();
 	pids[0] = spawn(run_reader, NULL);
 	jobs[0] = (struct job){ .cycles = cycles, .seed = seed,
 				.total = (uint64_t)procs * ops };
@@ -1041,15 +965,15 @@ int main(int argc, char **argv)
 		pids[i + 2] = spawn(run_worker, &jobs[i + 1]);
 	}
 	/* A watchdog: nothing moving for --stall seconds is a hang. */
-	for (i = 1, quiet = now(), last = 0; i < procs + 2;) {
+	for (i = 1, quiet = tl_now(), last = 0; i < procs + 2;) {
 		pid_t pid = waitpid(pids[i], &status, WNOHANG);
 		uint64_t moved = atomic_load(&sh->ioctls) + atomic_load(&sh->unbinds);
 
 		if (moved != last) {
 			last = moved;
-			quiet = now();
+			quiet = tl_now();
 		}
-		if (pid == 0 && now() - quiet > stall) {
+		if (pid == 0 && tl_now() - quiet > stall) {
 			fprintf(stderr, "stress: no progress for %u s: %" PRIu64
 				" operations done, %" PRIu64 " unbind cycles; giving up\n",
 				stall, (uint64_t)atomic_load(&sh->ops_done),
@@ -1072,13 +996,13 @@ int main(int argc, char **argv)
 	}
 	atomic_store(&sh->stop, 1);
 	waitpid(pids[0], &status, 0);
-	wall = now() - t0;
+	wall = tl_now() - t0;
 
 	/* Everything was freed by the workers, or by the unbinds. */
 	snprintf(path, sizeof(path), "%s/live/allocs", dev_sysfs);
-	if (read_u64(SYSDRV "/live_allocs", &allocs) ||
-	    read_u64(SYSDRV "/live_bytes", &bytes) ||
-	    read_u64(path, &dev_allocs)) {
+	if (tl_read_u64(SYSDRV "/live_allocs", &allocs) ||
+	    tl_read_u64(SYSDRV "/live_bytes", &bytes) ||
+	    tl_read_u64(path, &dev_allocs)) {
 		fprintf(stderr, "stress: cannot read the live counters\n");
 		failed = 1;
 	}
@@ -1099,7 +1023,7 @@ int main(int argc, char **argv)
 			sum += v;
 			per_errno[e] += v;
 			len += snprintf(line + len, sizeof(line) - len, " %s %" PRIu64,
-					e == NERR ? "other" : errname(e), v);
+					e == NERR ? "other" : tl_errname(e), v);
 		}
 		if (sum)
 			printf("stress:   %-12s %8" PRIu64 ":%s\n", op_names[c], sum, line);
@@ -1107,7 +1031,7 @@ int main(int argc, char **argv)
 	printf("stress: results:");
 	for (c = 0; c <= NERR; c++)
 		if (per_errno[c])
-			printf(" %s %" PRIu64, c == NERR ? "other" : errname(c),
+			printf(" %s %" PRIu64, c == NERR ? "other" : tl_errname(c),
 			       per_errno[c]);
 	printf("\n");
 	unexp = atomic_load(&sh->unexpected);

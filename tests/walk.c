@@ -25,26 +25,11 @@
 
 #include <linux/kmemlab.h>
 
+#include "testlib.h"
+
 static struct kmemlab_desc *recs;
 static unsigned int nrecs;
 static bool verbose;
-
-static int describe(int fd)
-{
-	struct kmemlab_describe d = { 0 };
-
-	if (ioctl(fd, KMEMLAB_IOC_DESCRIBE, &d))
-		return -errno;
-	recs = calloc(d.needed, sizeof(*recs));
-	if (!recs)
-		return -ENOMEM;
-	d.records = (uintptr_t)recs;
-	d.capacity = d.needed;
-	if (ioctl(fd, KMEMLAB_IOC_DESCRIBE, &d))
-		return -errno;
-	nrecs = d.returned;
-	return 0;
-}
 
 /* The record of @kind with capability @caps set, the n-th such. */
 static const struct kmemlab_desc *nth(uint32_t kind, unsigned int n)
@@ -123,7 +108,7 @@ static void one(int fd, const struct kmemlab_desc *api, const struct kmemlab_des
 	    (!want || a.refusal.reason == want)) {
 		if (verbose)
 			printf("ok %s %s gfp=0x%llx -> %s reason %u\n", api->name, ctx->name,
-			       (unsigned long long)gfp, err ? strerrorname_np(err) : "OK",
+			       (unsigned long long)gfp, tl_errname(err),
 			       a.refusal.reason);
 		return;
 	}
@@ -131,7 +116,7 @@ static void one(int fd, const struct kmemlab_desc *api, const struct kmemlab_des
 	printf("disagree: %s %s gfp=0x%llx: described %s (reason %u), driver %s "
 	       "(reason %u arg %u value 0x%llx)\n", api->name, ctx->name,
 	       (unsigned long long)gfp, want ? "refused" : "accepted", want,
-	       err ? strerrorname_np(err) : "OK", a.refusal.reason, a.refusal.arg,
+	       tl_errname(err), a.refusal.reason, a.refusal.arg,
 	       (unsigned long long)a.refusal.value);
 }
 
@@ -158,9 +143,9 @@ int main(int argc, char **argv)
 		perror(path);
 		return 2;
 	}
-	err = describe(fd);
+	err = tl_describe(fd, &recs, &nrecs);
 	if (err) {
-		fprintf(stderr, "walk: DESCRIBE: %s\n", strerror(-err));
+		fprintf(stderr, "walk: DESCRIBE: %s\n", strerror(err));
 		return 2;
 	}
 	/* No base type at all is a combination too. */
