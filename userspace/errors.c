@@ -10,50 +10,49 @@
 #include "errors.h"
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
-#define E(x)		x, #x
 
+/* The CLI's sentence for an errno; its name comes from the C library. */
 static const struct {
 	int err;
-	const char *name;
 	const char *text;
 	const char *hint;
 } errnos[] = {
-	{ E(EPERM), "operation not permitted: it needs a capability the caller lacks",
+	{ EPERM, "operation not permitted: it needs a capability the caller lacks",
 	  "run as root" },
-	{ E(ENOENT), "no such file or entry", NULL },
-	{ E(ESRCH), "no such process", NULL },
-	{ E(EINTR), "interrupted by a signal", "try again" },
-	{ E(EIO), "input/output error", NULL },
-	{ E(ENXIO), "no such device or address", NULL },
-	{ E(E2BIG), "the request is larger than the kernel allows", NULL },
-	{ E(ENOEXEC), "invalid executable format", NULL },
-	{ E(EBADF), "bad file descriptor", NULL },
-	{ E(EAGAIN), "resource temporarily unavailable", "try again" },
-	{ E(ENOMEM), "out of memory", NULL },
-	{ E(EACCES), "permission denied: run as root or join group kmemlab", NULL },
-	{ E(EFAULT), "the kernel could not access the request's memory", NULL },
-	{ E(EBUSY), "device or resource busy", NULL },
-	{ E(EEXIST), "it already exists", NULL },
-	{ E(ENODEV), "no such device", NULL },
-	{ E(ENOTDIR), "not a directory", NULL },
-	{ E(EISDIR), "is a directory", NULL },
-	{ E(EINVAL), "the kernel refused the request as invalid", NULL },
-	{ E(ENFILE), "too many open files in the system", NULL },
-	{ E(EMFILE), "too many open files", NULL },
-	{ E(ENOTTY), "the device does not know this request",
+	{ ENOENT, "no such file or entry", NULL },
+	{ ESRCH, "no such process", NULL },
+	{ EINTR, "interrupted by a signal", "try again" },
+	{ EIO, "input/output error", NULL },
+	{ ENXIO, "no such device or address", NULL },
+	{ E2BIG, "the request is larger than the kernel allows", NULL },
+	{ ENOEXEC, "invalid executable format", NULL },
+	{ EBADF, "bad file descriptor", NULL },
+	{ EAGAIN, "resource temporarily unavailable", "try again" },
+	{ ENOMEM, "out of memory", NULL },
+	{ EACCES, "permission denied: run as root or join group kmemlab", NULL },
+	{ EFAULT, "the kernel could not access the request's memory", NULL },
+	{ EBUSY, "device or resource busy", NULL },
+	{ EEXIST, "it already exists", NULL },
+	{ ENODEV, "no such device", NULL },
+	{ ENOTDIR, "not a directory", NULL },
+	{ EISDIR, "is a directory", NULL },
+	{ EINVAL, "the kernel refused the request as invalid", NULL },
+	{ ENFILE, "too many open files in the system", NULL },
+	{ EMFILE, "too many open files", NULL },
+	{ ENOTTY, "the device does not know this request",
 	  "the module and the CLI may speak different ABIs: compare 'kmemlab --version'" },
-	{ E(ETXTBSY), "text file busy", NULL },
-	{ E(ENOSPC), "no space left", NULL },
-	{ E(EROFS), "read-only file system", NULL },
-	{ E(ERANGE), "value out of range", NULL },
-	{ E(ENAMETOOLONG), "name too long", NULL },
-	{ E(ENOSYS), "not implemented by this kernel", NULL },
-	{ E(ELOOP), "too many levels of symbolic links", NULL },
-	{ E(EOVERFLOW), "value too large for its type", NULL },
-	{ E(EOPNOTSUPP), "operation not supported", NULL },
-	{ E(ETIMEDOUT), "timed out", NULL },
-	{ E(ENOKEY), "required key not available", NULL },
-	{ E(EKEYREJECTED), "key was rejected", NULL },
+	{ ETXTBSY, "text file busy", NULL },
+	{ ENOSPC, "no space left", NULL },
+	{ EROFS, "read-only file system", NULL },
+	{ ERANGE, "value out of range", NULL },
+	{ ENAMETOOLONG, "name too long", NULL },
+	{ ENOSYS, "not implemented by this kernel", NULL },
+	{ ELOOP, "too many levels of symbolic links", NULL },
+	{ EOVERFLOW, "value too large for its type", NULL },
+	{ EOPNOTSUPP, "operation not supported", NULL },
+	{ ETIMEDOUT, "timed out", NULL },
+	{ ENOKEY, "required key not available", NULL },
+	{ EKEYREJECTED, "key was rejected", NULL },
 };
 
 static int find(int err)
@@ -67,10 +66,10 @@ static int find(int err)
 const char *errno_name(int err)
 {
 	static char buf[32];
-	int i = find(err);
+	const char *name = strerrorname_np(err);
 
-	if (i >= 0)
-		return errnos[i].name;
+	if (name)
+		return name;
 	snprintf(buf, sizeof(buf), "errno %d", err);
 	return buf;
 }
