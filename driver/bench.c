@@ -490,9 +490,9 @@ static int kmemlab_bench_cache(struct kmemlab_dev *kd,
 	snprintf(name, sizeof(name), "kmemlab%d-bench%u", kd->node->id,
 		 (unsigned int)atomic_inc_return(&seq));
 	/* Unmerged, as buf.c's caches: the bench times a cache of its own. */
-	run->cache.cache = kmemlab_fault() ? NULL :
-			   kmem_cache_create_usercopy(name, size, 0, 0, 0,
-						      size, NULL);
+	run->cache.cache = kmemlab_own(kmem_cache_create_usercopy(name, size, 0,
+								  0, 0, size,
+								  NULL));
 	return run->cache.cache ? 0 : -ENOMEM;
 }
 
@@ -505,8 +505,7 @@ static struct kmemlab_bench_run *kmemlab_bench_alloc(struct kmemlab_dev *kd,
 	unsigned int t;
 	int ret;
 
-	run = kmemlab_fault() ? NULL :
-	      kzalloc(struct_size(run, th, req->threads), GFP_KERNEL);
+	run = kmemlab_own(kzalloc(struct_size(run, th, req->threads), GFP_KERNEL));
 	if (!run)
 		return ERR_PTR(-ENOMEM);
 	run->kd = kd;
@@ -535,9 +534,7 @@ static struct kmemlab_bench_run *kmemlab_bench_alloc(struct kmemlab_dev *kd,
 		th->run = run;
 		th->alloc_ns = alloc_ns + (size_t)t * req->iterations;
 		th->free_ns = free_ns + (size_t)t * req->iterations;
-		th->objs = kmemlab_fault() ? NULL :
-			   kvmalloc_array(run->batch, sizeof(void *),
-					  GFP_KERNEL);
+		th->objs = kmemlab_own(kvmalloc_array(run->batch, sizeof(void *), GFP_KERNEL));
 		if (!th->objs) {
 			kmemlab_bench_free(run);
 			return ERR_PTR(-ENOMEM);
@@ -691,10 +688,8 @@ static int kmemlab_bench(struct kmemlab_dev *kd, struct kmemlab_bench *req,
 	u64 *alloc_ns, *free_ns, go;
 	int ret = -ENOMEM;
 
-	alloc_ns = kmemlab_fault() ? NULL :
-		   kvmalloc_array(nsamples, sizeof(u64), GFP_KERNEL);
-	free_ns = kmemlab_fault() ? NULL :
-		  kvmalloc_array(nsamples, sizeof(u64), GFP_KERNEL);
+	alloc_ns = kmemlab_own(kvmalloc_array(nsamples, sizeof(u64), GFP_KERNEL));
+	free_ns = kmemlab_own(kvmalloc_array(nsamples, sizeof(u64), GFP_KERNEL));
 	if (!alloc_ns || !free_ns)
 		goto out;
 	run = kmemlab_bench_alloc(kd, req, ops, alloc_ns, free_ns);

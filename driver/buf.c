@@ -82,8 +82,7 @@ int kmemlab_buf_add(struct kmemlab_dev *kd, struct kmemlab_buf *buf)
 	buf->serial = ++kd->serial;
 	if (!(buf->ops->caps & KMEMLAB_API_CAP_DEVM))
 		return 0;
-	ret = kmemlab_fault() ? -ENOMEM :
-	      devm_add_action(&kd->pdev->dev, kmemlab_devm_release, buf);
+	ret = kmemlab_own_err(devm_add_action(&kd->pdev->dev, kmemlab_devm_release, buf));
 	if (ret)
 		xa_erase(&kd->bufs, id);
 	return ret;
@@ -178,7 +177,7 @@ static int kmemlab_cache_create(struct kmemlab_dev *kd, const char *name,
 	slab_flags_t sflags = 0;
 	struct kmemlab_cache *c;
 
-	c = kmemlab_fault() ? NULL : kzalloc(sizeof(*c), GFP_KERNEL);
+	c = kmemlab_own(kzalloc(sizeof(*c), GFP_KERNEL));
 	if (!c)
 		return -ENOMEM;
 	if (flags & KMEMLAB_ALLOC_HWCACHE_ALIGN)
@@ -189,9 +188,9 @@ static int kmemlab_cache_create(struct kmemlab_dev *kd, const char *name,
 	 * A usercopy region keeps SLUB from merging the cache into an existing
 	 * one of the same geometry, so it shows in /proc/slabinfo by its name.
 	 */
-	c->cache = kmemlab_fault() ? NULL :
-		   kmem_cache_create_usercopy(c->kname, size, align, sflags,
-					      0, size, NULL);
+	c->cache = kmemlab_own(kmem_cache_create_usercopy(c->kname, size, align,
+							  sflags, 0, size,
+							  NULL));
 	if (!c->cache) {
 		kfree(c);
 		return -ENOMEM;

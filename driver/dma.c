@@ -97,16 +97,15 @@ static int kmemlab_sgtable(struct kmemlab_buf *buf, struct sg_table *sgt)
 	struct page **pages;
 	int ret;
 
-	pages = kmemlab_fault() ? NULL :
-		kvmalloc_array(n, sizeof(*pages), GFP_KERNEL);
+	pages = kmemlab_own(kvmalloc_array(n, sizeof(*pages), GFP_KERNEL));
 	if (!pages)
 		return -ENOMEM;
 	for (i = 0; i < n; i++)
 		pages[i] = kmemlab_page_at(buf->ops, buf->ptr,
 					   i ? (size_t)i * PAGE_SIZE - first : 0);
-	ret = kmemlab_fault() ? -ENOMEM :
-	      sg_alloc_table_from_pages(sgt, pages, n, first,
-					buf->report.size, GFP_KERNEL);
+	ret = kmemlab_own_err(sg_alloc_table_from_pages(sgt, pages, n, first,
+							buf->report.size,
+							GFP_KERNEL));
 	kvfree(pages);
 	return ret;
 }

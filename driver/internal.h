@@ -259,6 +259,15 @@ struct kmemlab_buf {
 	struct kmemlab_report report;
 };
 
+/*
+ * The driver's own allocations (and registrations that allocate) are
+ * fault-injection sites (fail_nth, policy.c): kmemlab_own(expr) is @expr,
+ * or NULL when the fault fires instead; kmemlab_own_err(expr) is @expr, or
+ * -ENOMEM. @expr is not evaluated when the fault fires.
+ */
+#define kmemlab_own(expr)	(kmemlab_fault() ? NULL : (expr))
+#define kmemlab_own_err(expr)	(kmemlab_fault() ? -ENOMEM : (expr))
+
 /* policy.c */
 extern unsigned long kmemlab_max_bytes;
 extern unsigned long kmemlab_max_allocs;

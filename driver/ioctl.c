@@ -74,7 +74,7 @@ static int kmemlab_ioc_info(struct kmemlab_dev *kd, void __user *arg)
 	u32 api;
 	int ret = 0;
 
-	info = kmemlab_fault() ? NULL : kzalloc(sizeof(*info), GFP_KERNEL);
+	info = kmemlab_own(kzalloc(sizeof(*info), GFP_KERNEL));
 	if (!info)
 		return -ENOMEM;
 	info->abi_version = KMEMLAB_ABI_VERSION;
@@ -189,7 +189,7 @@ static int kmemlab_alloc_locked(struct kmemlab_dev *kd,
 	ret = kmemlab_charge(kd, ops->api, total, dma, 1, why);
 	if (ret)
 		return ret;
-	buf = kmemlab_fault() ? NULL : kzalloc(sizeof(*buf), GFP_KERNEL);
+	buf = kmemlab_own(kzalloc(sizeof(*buf), GFP_KERNEL));
 	if (!buf) {
 		ret = -ENOMEM;
 		goto err_charge;
@@ -493,8 +493,7 @@ static int kmemlab_ioc_list(struct kmemlab_dev *kd, void __user *arg)
 	/* Never more than there are: a huge capacity costs nothing. */
 	room = min_t(u64, req.capacity, kmemlab_buf_count(kd));
 	if (room) {
-		recs = kmemlab_fault() ? NULL :
-		       kvmalloc_array(room, sizeof(*recs), GFP_KERNEL);
+		recs = kmemlab_own(kvmalloc_array(room, sizeof(*recs), GFP_KERNEL));
 		if (!recs)
 			ret = -ENOMEM;
 	}
@@ -677,7 +676,7 @@ static int kmemlab_ioc_read(struct kmemlab_dev *kd, void __user *arg)
 		return -EFAULT;
 	if (req.pad || !req.length || req.length > KMEMLAB_READ_MAX)
 		return -EINVAL;
-	bounce = kmemlab_fault() ? NULL : kmalloc(PAGE_SIZE, GFP_KERNEL);
+	bounce = kmemlab_own(kmalloc(PAGE_SIZE, GFP_KERNEL));
 	if (!bounce)
 		return -ENOMEM;
 
@@ -708,7 +707,7 @@ static int kmemlab_ioc_describe(struct kmemlab_dev *kd, void __user *arg)
 		req.returned = 0;
 		return copy_to_user(arg, &req, sizeof(req)) ? -EFAULT : 0;
 	}
-	recs = kmemlab_fault() ? NULL : kcalloc(n, sizeof(*recs), GFP_KERNEL);
+	recs = kmemlab_own(kcalloc(n, sizeof(*recs), GFP_KERNEL));
 	if (!recs)
 		return -ENOMEM;
 	req.needed = kmemlab_describe_apis(recs);

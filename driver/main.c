@@ -124,7 +124,7 @@ static int kmemlab_node_add(struct kmemlab_dev *kd)
 	id = kmemlab_node_id(kd->pdev);
 	if (id < 0)
 		return id;
-	node = kmemlab_fault() ? NULL : kzalloc(sizeof(*node), GFP_KERNEL);
+	node = kmemlab_own(kzalloc(sizeof(*node), GFP_KERNEL));
 	if (!node) {
 		ida_free(&kmemlab_ida, id);
 		return -ENOMEM;
@@ -139,8 +139,7 @@ static int kmemlab_node_add(struct kmemlab_dev *kd)
 	node->dev.release = kmemlab_node_release;
 	cdev_init(&node->cdev, &kmemlab_fops);
 	node->cdev.owner = THIS_MODULE;
-	ret = kmemlab_fault() ? -ENOMEM :
-	      dev_set_name(&node->dev, "kmemlab%d", id);
+	ret = kmemlab_own_err(dev_set_name(&node->dev, "kmemlab%d", id));
 	/*
 	 * Open files reach the device through the node, and ioctls use
 	 * kd->node (the cache names have its number): set before the node
@@ -148,8 +147,7 @@ static int kmemlab_node_add(struct kmemlab_dev *kd)
 	 */
 	kd->node = node;
 	if (!ret)
-		ret = kmemlab_fault() ? -ENOMEM :
-		      cdev_device_add(&node->cdev, &node->dev);
+		ret = kmemlab_own_err(cdev_device_add(&node->cdev, &node->dev));
 	if (ret) {
 		kd->node = NULL;
 		put_device(&node->dev);
@@ -168,8 +166,7 @@ static int kmemlab_probe(struct platform_device *pdev)
 	if (ret)
 		return dev_err_probe(&pdev->dev, ret, "no %u-bit DMA\n", dma_bits);
 
-	kd = kmemlab_fault() ? NULL :
-	     devm_kzalloc(&pdev->dev, sizeof(*kd), GFP_KERNEL);
+	kd = kmemlab_own(devm_kzalloc(&pdev->dev, sizeof(*kd), GFP_KERNEL));
 	if (!kd)
 		return -ENOMEM;
 	kd->pdev = pdev;

@@ -679,28 +679,30 @@ struct kmemlab_alloc {
 };
 
 /**
- * struct kmemlab_realloc - resize a kmalloc-family allocation with krealloc()
- * @handle: (in) a live handle of a kmalloc, kzalloc, kcalloc or krealloc
- *	allocation; it keeps its handle.
+ * struct kmemlab_realloc - resize an allocation with its API's resize operation
+ * @handle: (in) a live handle of an API with %KMEMLAB_API_CAP_RESIZE (the
+ *	kmalloc family: krealloc()); it keeps its handle.
  * @context: (in) enum kmemlab_context.
  * @size: (in) the new size in bytes, > 0.
  * @gfp: (in) KMEMLAB_GFP_* bits, as for %KMEMLAB_IOC_ALLOC.
  * @reserved: (in) zero.
+ * @refusal: (out) why the request was refused; zero on success.
  * @report: (out) the allocation after the resize.
  *
  * The first min(old, new) bytes are kept. On failure the old allocation is
- * left as it was.
+ * left as it was. The handle is looked up first: its API's row decides the
+ * size limit and the gfp bits, as %KMEMLAB_IOC_ALLOC would for that API.
  *
- * Returns 0 and fills @report, or:
- *  -EINVAL  @context or @size is 0 or unknown; @gfp as for %KMEMLAB_IOC_ALLOC
- *           with the kmalloc API; @reserved not zero; @handle is an
- *           allocation of an API krealloc() cannot resize.
- *  -E2BIG   @size is above KMALLOC_MAX_SIZE.
+ * Returns 0 and fills @report, or (with @refusal saying which rule):
+ *  -EINVAL  @context or @size is 0 or unknown; @reserved not zero; @handle
+ *           is an allocation of an API that cannot be resized; @gfp as for
+ *           %KMEMLAB_IOC_ALLOC with the handle's API.
+ *  -E2BIG   @size is above what the handle's API can ever allocate.
  *  -EPERM   as for %KMEMLAB_IOC_ALLOC.
  *  -ENOENT  no live allocation has @handle.
  *  -ENOSPC  growing would pass max_bytes, or dma_max_bytes with
  *           %KMEMLAB_GFP_DMA.
- *  -ENOMEM  krealloc() returned NULL.
+ *  -ENOMEM  the resize operation returned NULL.
  *  -EFAULT  the report could not be copied out; the resize stands.
  */
 struct kmemlab_realloc {
