@@ -90,6 +90,13 @@ kinfo() { kmemlab info -J | jq -e --arg k "$1" '.info[0][$k]'; }
 		and .["ratio-4k"] > 0 and .["ratio-64k"] > 0 and .["ratio-1m"] > 0'
 }
 
+@test "vmalloc-irq says whose rule refused it: the driver's description, not the kernel" {
+	fact_is vmalloc-irq '.errno == "EINVAL" and (.observed | test("the rule is the driver.s"))'
+	# ... and that rule is the one DESCRIBE reports for vmalloc.
+	run -0 kmemlab apis -o NAME,PROPERTIES -n -r
+	assert_line --regexp "^vmalloc .*may-sleep"
+}
+
 @test "facts leaves the live counters where they were" {
 	# (With an allocation live before, see the devm-unbind tests below.)
 	[[ $(cat "$BATS_FILE_TMPDIR/after") -eq $(cat "$BATS_FILE_TMPDIR/before") ]]

@@ -118,6 +118,7 @@ struct lab {
 	uint32_t held[LAB_HELD_MAX];
 	size_t nheld;
 	char what[192];			/* the operation that failed last */
+	uint32_t reason;		/* the driver's reason when it refused */
 };
 
 /* What an experiment found: its row, its verdict and what it saw. */
@@ -175,6 +176,7 @@ static int lab_alloc(struct lab *lab, const struct ask *a, struct kmemlab_report
 		return lab_failed(lab, -EOVERFLOW, "holding more than %d allocations",
 				  LAB_HELD_MAX);
 	err = kml_alloc(lab->fd, &req);
+	lab->reason = req.refusal.reason;
 	if (err)
 		return lab_failed(lab, err, "%s of %llu bytes (%s, %s context)",
 				  name_of(&api_names, req.api, api, sizeof(api)),
@@ -681,12 +683,15 @@ static int fact_vmalloc_irq(struct lab *lab, struct finding *f)
 		if (!err)
 			return found(f, DOES_NOT_HOLD, "vmalloc ran in %s context",
 				     name_of(&context_names, c, ctx, sizeof(ctx)));
-		if (err != -EINVAL)
-			return err;
+		/* Refused for that reason, not for another malformation. */
+		if (err != -EINVAL || lab->reason != KMEMLAB_REASON_API_SLEEPS)
+			return err ? err : -EPROTO;
 	}
 	out_str(f->t, FC_ERRNO, errno_name(EINVAL));
-	return found(f, HOLDS, "refused in hardirq and softirq context with EINVAL, "
-		     "before running: vmalloc may sleep (might_sleep())");
+	return found(f, HOLDS, "refused in hardirq and softirq context with EINVAL "
+		     "before running, because the driver describes vmalloc as an API "
+		     "that may sleep (its might_sleep()): the rule is the driver's, "
+		     "the kernel is not made to break it");
 }
 
 static int fact_atomic_irq(struct lab *lab, struct finding *f)
