@@ -761,6 +761,9 @@ int kmemlab_ioc_bench(struct kmemlab_dev *kd, void __user *arg)
 	if (ret == -ENOMEM)
 		kmemlab_refuse(&req.refusal, ret, KMEMLAB_REASON_DRIVER_NOMEM,
 			       0, 0);
+	else if (ret == -E2BIG)	/* a CPU went offline since the check */
+		kmemlab_refuse(&req.refusal, ret, KMEMLAB_REASON_BENCH_CPUS,
+			       0, num_online_cpus());
 	if (ret)
 		goto refused;
 	return copy_to_user(arg, &req, sizeof(req)) ? -EFAULT : 0;
