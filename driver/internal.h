@@ -274,7 +274,6 @@ extern unsigned long kmemlab_max_allocs;
 extern unsigned long kmemlab_dma_max_bytes;
 bool kmemlab_fault(void);
 bool kmemlab_capable(void);
-bool kmemlab_may_sleep(u64 abi_gfp, u32 context);
 int kmemlab_check_priv(u64 abi_gfp, size_t size, u32 context,
 		       struct kmemlab_refusal *why);
 int kmemlab_charge(struct kmemlab_dev *kd, u32 api, s64 bytes, s64 dma, int n,

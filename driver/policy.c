@@ -130,20 +130,6 @@ bool kmemlab_capable(void)
 }
 
 /**
- * kmemlab_may_sleep() - may an allocation with these flags, here, sleep?
- * @abi_gfp: KMEMLAB_GFP_* bits.
- * @context: enum kmemlab_context.
- *
- * Return: true in a context that may sleep with a base type that may
- * reclaim.
- */
-bool kmemlab_may_sleep(u64 abi_gfp, u32 context)
-{
-	return kmemlab_context_sleeps(context) &&
-	       gfpflags_allow_blocking(kmemlab_gfp(abi_gfp));
-}
-
-/**
  * kmemlab_check_priv() - may the caller make an allocation of this kind?
  * @abi_gfp: KMEMLAB_GFP_* bits, already validated.
  * @size: bytes in total.
