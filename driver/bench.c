@@ -458,14 +458,25 @@ static int kmemlab_bench_charge(struct kmemlab_dev *kd,
 	return ret;
 }
 
+/* The objects' quota goes back once the threads are done... */
 static void kmemlab_bench_uncharge(struct kmemlab_dev *kd,
 				   const struct kmemlab_bench *req, u32 batch)
 {
 	u64 n = (u64)batch * req->threads, bytes = n * req->size;
 
-	kmemlab_uncharge_own(kmemlab_bench_own(req, batch));
 	kmemlab_uncharge(kd, req->api, bytes,
 			 kmemlab_dma_bytes(req->gfp, bytes), n);
+}
+
+/*
+ * ...the bench's own memory once the samples are copied out, which happens
+ * with the device left and may outlast it (so this one is not the device's
+ * but the module's).
+ */
+static void kmemlab_bench_uncharge_own(const struct kmemlab_bench *req,
+				       u32 batch)
+{
+	kmemlab_uncharge_own(kmemlab_bench_own(req, batch));
 }
 
 static void kmemlab_bench_free(struct kmemlab_bench_run *run)
@@ -660,14 +671,6 @@ static int kmemlab_bench_results(struct kmemlab_bench_run *run,
 		req->samples_out = min(n, req->samples_len);
 		if (req->samples_out < n)
 			req->result |= KMEMLAB_BENCH_SAMPLES_CUT;
-		if (req->alloc_samples &&
-		    copy_to_user(u64_to_user_ptr(req->alloc_samples), alloc_ns,
-				 req->samples_out * sizeof(u64)))
-			return -EFAULT;
-		if (req->free_samples &&
-		    copy_to_user(u64_to_user_ptr(req->free_samples), free_ns,
-				 req->samples_out * sizeof(u64)))
-			return -EFAULT;
 	}
 	kmemlab_bench_stats(alloc_ns, n, &req->alloc);
 	kmemlab_bench_stats(free_ns, nfree, &req->free);
@@ -680,8 +683,30 @@ static int kmemlab_bench_results(struct kmemlab_bench_run *run,
 	return 0;
 }
 
+/* Copy the samples out: with the device left (kmemlab_copy_to_user()). */
+static int kmemlab_bench_samples_out(struct kmemlab_dev *kd,
+				     const struct kmemlab_bench *req,
+				     const u64 *alloc_ns, const u64 *free_ns)
+{
+	size_t len = req->samples_out * sizeof(u64);
+	int ret = 0;
+
+	if (req->alloc_samples)
+		ret = kmemlab_copy_to_user(kd, u64_to_user_ptr(req->alloc_samples),
+					   alloc_ns, len);
+	if (!ret && req->free_samples)
+		ret = kmemlab_copy_to_user(kd, u64_to_user_ptr(req->free_samples),
+					   free_ns, len);
+	return ret;
+}
+
+/*
+ * Run the bench charged for @batch objects per thread (kmemlab_bench_charge())
+ * and give the charge back: the objects' part once the threads are done, the
+ * bench's own part once the samples are out.
+ */
 static int kmemlab_bench(struct kmemlab_dev *kd, struct kmemlab_bench *req,
-			 const struct kmemlab_api_ops *ops)
+			 const struct kmemlab_api_ops *ops, u32 batch)
 {
 	size_t nsamples = kmemlab_bench_nsamples(req);
 	struct kmemlab_bench_run *run = NULL;
@@ -709,6 +734,10 @@ static int kmemlab_bench(struct kmemlab_dev *kd, struct kmemlab_bench *req,
 		ret = kmemlab_bench_results(run, req, alloc_ns, free_ns, go);
 out:
 	kmemlab_bench_free(run);
+	kmemlab_bench_uncharge(kd, req, batch);
+	if (!ret && req->samples_out)
+		ret = kmemlab_bench_samples_out(kd, req, alloc_ns, free_ns);
+	kmemlab_bench_uncharge_own(req, batch);
 	kvfree(free_ns);
 	kvfree(alloc_ns);
 	return ret;
@@ -745,8 +774,9 @@ int kmemlab_ioc_bench(struct kmemlab_dev *kd, void __user *arg)
 	u32 batch;
 	int ret;
 
-	if (copy_from_user(&req, arg, sizeof(req)))
-		return -EFAULT;
+	ret = kmemlab_copy_from_user(kd, &req, arg, sizeof(req));
+	if (ret)
+		return ret;
 	kmemlab_bench_clear_out(&req);
 	ret = kmemlab_bench_check(&req, &ops);
 	if (ret)
@@ -756,8 +786,7 @@ int kmemlab_ioc_bench(struct kmemlab_dev *kd, void __user *arg)
 	ret = kmemlab_bench_charge(kd, &req, batch);
 	if (ret)
 		goto refused;
-	ret = kmemlab_bench(kd, &req, ops);
-	kmemlab_bench_uncharge(kd, &req, batch);
+	ret = kmemlab_bench(kd, &req, ops, batch);
 	if (ret == -ENOMEM)
 		kmemlab_refuse(&req.refusal, ret, KMEMLAB_REASON_DRIVER_NOMEM,
 			       0, 0);
@@ -766,10 +795,13 @@ int kmemlab_ioc_bench(struct kmemlab_dev *kd, void __user *arg)
 			       0, num_online_cpus());
 	if (ret)
 		goto refused;
-	return copy_to_user(arg, &req, sizeof(req)) ? -EFAULT : 0;
+	return kmemlab_copy_to_user(kd, arg, &req, sizeof(req));
 
 refused:
-	kmemlab_refusal_out(arg, offsetof(struct kmemlab_bench, refusal),
+	/* Gone with the device, or nothing to say (as the UAPI header has it). */
+	if (ret == -ENODEV || ret == -EFAULT || ret == -EINTR)
+		return ret;
+	kmemlab_refusal_out(kd, arg, offsetof(struct kmemlab_bench, refusal),
 			    &req.refusal);
 	return ret;
 }

@@ -170,8 +170,9 @@ int kmemlab_ioc_dma_map(struct kmemlab_dev *kd, void __user *arg)
 	struct kmemlab_dma req;
 	int ret;
 
-	if (copy_from_user(&req, arg, sizeof(req)))
-		return -EFAULT;
+	ret = kmemlab_copy_from_user(kd, &req, arg, sizeof(req));
+	if (ret)
+		return ret;
 	if (req.mode < KMEMLAB_DMA_SINGLE || req.mode > KMEMLAB_DMA_SG ||
 	    req.direction < KMEMLAB_DMA_TO_DEVICE ||
 	    req.direction > KMEMLAB_DMA_BIDIRECTIONAL ||
@@ -192,5 +193,5 @@ int kmemlab_ioc_dma_map(struct kmemlab_dev *kd, void __user *arg)
 		req.result |= KMEMLAB_DMA_ADDRS;
 	else
 		req.bus = 0;
-	return copy_to_user(arg, &req, sizeof(req)) ? -EFAULT : 0;
+	return kmemlab_copy_to_user(kd, arg, &req, sizeof(req));
 }

@@ -44,6 +44,7 @@
 #define KMEMLAB_DEVRES_MAX	64
 
 struct kmemlab_buf;
+struct kmemlab_dev;
 struct kmemlab_op;
 
 /**
@@ -101,8 +102,22 @@ static inline int kmemlab_refuse(struct kmemlab_refusal *why, int err,
 	return err;
 }
 
+/*
+ * Copies to and from the caller's memory, made with the device left (the
+ * node's rwsem dropped; kd->lock must not be held): a fault on a user
+ * buffer lasts as long as whoever serves it likes (userfaultfd, FUSE, a
+ * stalled NFS server), and neither unbind nor another caller may wait for
+ * it. Return: 0; -EFAULT when the copy failed; -ENODEV when the device was
+ * unbound meanwhile, and then @kd is gone and must not be touched again.
+ */
+int kmemlab_copy_to_user(struct kmemlab_dev *kd, void __user *to,
+			 const void *from, size_t n);
+int kmemlab_copy_from_user(struct kmemlab_dev *kd, void *to,
+			   const void __user *from, size_t n);
+
 /**
  * kmemlab_refusal_out() - tell the caller why its request was refused
+ * @kd: the device, as for kmemlab_copy_to_user().
  * @arg: the command's user argument.
  * @offset: where its struct kmemlab_refusal lies.
  * @why: the refusal.
@@ -110,10 +125,11 @@ static inline int kmemlab_refuse(struct kmemlab_refusal *why, int err,
  * Only the refusal is copied out: the rest of the caller's struct is left
  * as it was. A failed copy is not reported: the errno says enough.
  */
-static inline void kmemlab_refusal_out(void __user *arg, size_t offset,
+static inline void kmemlab_refusal_out(struct kmemlab_dev *kd,
+				       void __user *arg, size_t offset,
 				       const struct kmemlab_refusal *why)
 {
-	if (copy_to_user(arg + offset, why, sizeof(*why)))
+	if (kmemlab_copy_to_user(kd, arg + offset, why, sizeof(*why)))
 		return;
 }
 
@@ -173,7 +189,8 @@ struct kmemlab_dev {
  * struct kmemlab_node - the char device; what open files point at
  * @dev: class device, refcounted; its release frees the node.
  * @cdev: the char device, registered with cdev_device_add().
- * @rwsem: taken for read by every file operation, for write by remove.
+ * @rwsem: taken for read by every file operation, except while it copies
+ *	from or to the caller (kmemlab_copy_to_user()), for write by remove.
  * @unbinding: set by remove before it waits for @rwsem: the operations that
  *	can run long (BENCH, FILL, VERIFY) poll it and return -ENODEV, so
  *	that an unbind never waits behind them.

@@ -99,8 +99,7 @@ static int kmemlab_ioc_info(struct kmemlab_dev *kd, void __user *arg)
 	info->dma_mask = dma_get_mask(&kd->pdev->dev);
 	if (kmemlab_swiotlb_reachable(&kd->pdev->dev))
 		info->flags |= KMEMLAB_INFO_SWIOTLB;
-	if (copy_to_user(arg, info, sizeof(*info)))
-		ret = -EFAULT;
+	ret = kmemlab_copy_to_user(kd, arg, info, sizeof(*info));
 	kfree(info);
 	return ret;
 }
@@ -265,8 +264,9 @@ static int kmemlab_ioc_alloc(struct kmemlab_dev *kd, void __user *arg)
 	u64 total, serial = 0;
 	int ret;
 
-	if (copy_from_user(&req, arg, sizeof(req)))
-		return -EFAULT;
+	ret = kmemlab_copy_from_user(kd, &req, arg, sizeof(req));
+	if (ret)
+		return ret;
 	memset(&req.refusal, 0, sizeof(req.refusal));
 	ret = kmemlab_alloc_check(&req, &ops, &total);
 	if (ret)
@@ -280,9 +280,13 @@ static int kmemlab_ioc_alloc(struct kmemlab_dev *kd, void __user *arg)
 	mutex_unlock(&kd->lock);
 	if (ret)
 		goto refused;
-	/* Copied out unlocked: a slow fault on @arg holds up no other caller. */
-	if (!copy_to_user(arg, &req, sizeof(req)))
-		return 0;
+	/*
+	 * Copied out with the device left: a slow fault on @arg holds up no
+	 * other caller, nor unbind (which then frees the allocation).
+	 */
+	ret = kmemlab_copy_to_user(kd, arg, &req, sizeof(req));
+	if (ret != -EFAULT)
+		return ret;
 	/*
 	 * Nobody learnt the handle: take the allocation back, unless someone
 	 * freed it meanwhile (a handle can be guessed) and maybe got the
@@ -298,7 +302,7 @@ static int kmemlab_ioc_alloc(struct kmemlab_dev *kd, void __user *arg)
 	return -EFAULT;
 
 refused:
-	kmemlab_refusal_out(arg, offsetof(struct kmemlab_alloc, refusal),
+	kmemlab_refusal_out(kd, arg, offsetof(struct kmemlab_alloc, refusal),
 			    &req.refusal);
 	return ret;
 }
@@ -378,8 +382,9 @@ static int kmemlab_ioc_realloc(struct kmemlab_dev *kd, void __user *arg)
 	struct kmemlab_realloc req;
 	int ret;
 
-	if (copy_from_user(&req, arg, sizeof(req)))
-		return -EFAULT;
+	ret = kmemlab_copy_from_user(kd, &req, arg, sizeof(req));
+	if (ret)
+		return ret;
 	memset(&req.refusal, 0, sizeof(req.refusal));
 	ret = kmemlab_realloc_check(&req);
 	if (!ret) {
@@ -389,12 +394,12 @@ static int kmemlab_ioc_realloc(struct kmemlab_dev *kd, void __user *arg)
 		mutex_unlock(&kd->lock);
 	}
 	if (ret) {
-		kmemlab_refusal_out(arg,
+		kmemlab_refusal_out(kd, arg,
 				    offsetof(struct kmemlab_realloc, refusal),
 				    &req.refusal);
 		return ret;
 	}
-	return copy_to_user(arg, &req, sizeof(req)) ? -EFAULT : 0;
+	return kmemlab_copy_to_user(kd, arg, &req, sizeof(req));
 }
 
 static int kmemlab_ioc_free(struct kmemlab_dev *kd, void __user *arg)
@@ -402,9 +407,11 @@ static int kmemlab_ioc_free(struct kmemlab_dev *kd, void __user *arg)
 	struct kmemlab_free req;
 	struct kmemlab_buf *buf;
 	bool all;
+	int ret;
 
-	if (copy_from_user(&req, arg, sizeof(req)))
-		return -EFAULT;
+	ret = kmemlab_copy_from_user(kd, &req, arg, sizeof(req));
+	if (ret)
+		return ret;
 	all = req.flags & KMEMLAB_FREE_ALL;
 	if (req.pad || (req.flags & ~KMEMLAB_FREE_ALL) || !req.handle != all)
 		return -EINVAL;
@@ -422,16 +429,18 @@ static int kmemlab_ioc_free(struct kmemlab_dev *kd, void __user *arg)
 	mutex_unlock(&kd->lock);
 	if (!all && !req.freed)
 		return -ENOENT;
-	return copy_to_user(arg, &req, sizeof(req)) ? -EFAULT : 0;
+	return kmemlab_copy_to_user(kd, arg, &req, sizeof(req));
 }
 
 static int kmemlab_ioc_query(struct kmemlab_dev *kd, void __user *arg)
 {
 	struct kmemlab_query req;
 	struct kmemlab_buf *buf;
+	int ret;
 
-	if (copy_from_user(&req, arg, sizeof(req)))
-		return -EFAULT;
+	ret = kmemlab_copy_from_user(kd, &req, arg, sizeof(req));
+	if (ret)
+		return ret;
 	if (req.pad)
 		return -EINVAL;
 
@@ -443,7 +452,7 @@ static int kmemlab_ioc_query(struct kmemlab_dev *kd, void __user *arg)
 	mutex_unlock(&kd->lock);
 	if (!buf)
 		return -ENOENT;
-	return copy_to_user(arg, &req, sizeof(req)) ? -EFAULT : 0;
+	return kmemlab_copy_to_user(kd, arg, &req, sizeof(req));
 }
 
 static u64 kmemlab_buf_count(struct kmemlab_dev *kd)
@@ -483,8 +492,9 @@ static int kmemlab_ioc_list(struct kmemlab_dev *kd, void __user *arg)
 	u64 room;
 	int ret = 0;
 
-	if (copy_from_user(&req, arg, sizeof(req)))
-		return -EFAULT;
+	ret = kmemlab_copy_from_user(kd, &req, arg, sizeof(req));
+	if (ret)
+		return ret;
 	if (req.flags || (req.capacity && !req.records))
 		return -EINVAL;
 
@@ -500,13 +510,12 @@ static int kmemlab_ioc_list(struct kmemlab_dev *kd, void __user *arg)
 	if (!ret)
 		kmemlab_list_locked(kd, &req, recs, room);
 	mutex_unlock(&kd->lock);
-	if (!ret && req.returned &&
-	    copy_to_user(u64_to_user_ptr(req.records), recs,
-			 array_size(req.returned, sizeof(*recs))))
-		ret = -EFAULT;
+	if (!ret && req.returned)
+		ret = kmemlab_copy_to_user(kd, u64_to_user_ptr(req.records), recs,
+					   array_size(req.returned, sizeof(*recs)));
 	kvfree(recs);
-	if (!ret && copy_to_user(arg, &req, sizeof(req)))
-		ret = -EFAULT;
+	if (!ret)
+		ret = kmemlab_copy_to_user(kd, arg, &req, sizeof(req));
 	return ret;
 }
 
@@ -594,8 +603,9 @@ static int kmemlab_fill_verify(struct kmemlab_dev *kd, void __user *arg,
 	struct kmemlab_fill req;
 	int ret;
 
-	if (copy_from_user(&req, arg, sizeof(req)))
-		return -EFAULT;
+	ret = kmemlab_copy_from_user(kd, &req, arg, sizeof(req));
+	if (ret)
+		return ret;
 	if (req.pattern > U8_MAX ||
 	    memchr_inv(req.reserved, 0, sizeof(req.reserved)))
 		return -EINVAL;
@@ -604,8 +614,8 @@ static int kmemlab_fill_verify(struct kmemlab_dev *kd, void __user *arg,
 		return -EINTR;
 	ret = kmemlab_fill_locked(kd, &req, verify);
 	mutex_unlock(&kd->lock);
-	if (!ret && verify && copy_to_user(arg, &req, sizeof(req)))
-		ret = -EFAULT;
+	if (!ret && verify)
+		ret = kmemlab_copy_to_user(kd, arg, &req, sizeof(req));
 	return ret;
 }
 
@@ -648,6 +658,7 @@ static int kmemlab_read_pages(struct kmemlab_dev *kd, struct kmemlab_read *req,
 	u8 __user *dst = u64_to_user_ptr(req->buf);
 	struct kmemlab_buf *buf;
 	u64 done, rest, n;
+	int ret;
 
 	for (done = 0; done < req->length; done += n) {
 		rest = req->length - done;
@@ -660,8 +671,9 @@ static int kmemlab_read_pages(struct kmemlab_dev *kd, struct kmemlab_read *req,
 		mutex_unlock(&kd->lock);
 		if (IS_ERR(buf))
 			return PTR_ERR(buf);
-		if (copy_to_user(dst + done, bounce, n))
-			return -EFAULT;
+		ret = kmemlab_copy_to_user(kd, dst + done, bounce, n);
+		if (ret)
+			return ret;
 	}
 	return 0;
 }
@@ -672,8 +684,9 @@ static int kmemlab_ioc_read(struct kmemlab_dev *kd, void __user *arg)
 	void *bounce;
 	int ret;
 
-	if (copy_from_user(&req, arg, sizeof(req)))
-		return -EFAULT;
+	ret = kmemlab_copy_from_user(kd, &req, arg, sizeof(req));
+	if (ret)
+		return ret;
 	if (req.pad || !req.length || req.length > KMEMLAB_READ_MAX)
 		return -EINVAL;
 	bounce = kmemlab_own(kmalloc(PAGE_SIZE, GFP_KERNEL));
@@ -696,8 +709,9 @@ static int kmemlab_ioc_describe(struct kmemlab_dev *kd, void __user *arg)
 	unsigned int n;
 	int ret = 0;
 
-	if (copy_from_user(&req, arg, sizeof(req)))
-		return -EFAULT;
+	ret = kmemlab_copy_from_user(kd, &req, arg, sizeof(req));
+	if (ret)
+		return ret;
 	if (req.flags || (req.capacity && !req.records))
 		return -EINVAL;
 	n = kmemlab_describe_apis(NULL) + kmemlab_describe_contexts(NULL) +
@@ -705,7 +719,7 @@ static int kmemlab_ioc_describe(struct kmemlab_dev *kd, void __user *arg)
 	if (!req.capacity) {
 		req.needed = n;
 		req.returned = 0;
-		return copy_to_user(arg, &req, sizeof(req)) ? -EFAULT : 0;
+		return kmemlab_copy_to_user(kd, arg, &req, sizeof(req));
 	}
 	recs = kmemlab_own(kcalloc(n, sizeof(*recs), GFP_KERNEL));
 	if (!recs)
@@ -714,11 +728,11 @@ static int kmemlab_ioc_describe(struct kmemlab_dev *kd, void __user *arg)
 	req.needed += kmemlab_describe_contexts(recs + req.needed);
 	req.needed += kmemlab_describe_gfp(recs + req.needed);
 	req.returned = min(req.capacity, req.needed);
-	if (copy_to_user(u64_to_user_ptr(req.records), recs,
-			 array_size(req.returned, sizeof(*recs))) ||
-	    copy_to_user(arg, &req, sizeof(req)))
-		ret = -EFAULT;
+	ret = kmemlab_copy_to_user(kd, u64_to_user_ptr(req.records), recs,
+				   array_size(req.returned, sizeof(*recs)));
 	kfree(recs);
+	if (!ret)
+		ret = kmemlab_copy_to_user(kd, arg, &req, sizeof(req));
 	return ret;
 }
 

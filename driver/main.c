@@ -8,10 +8,12 @@
  * Lifetime (as drivers/gnss/core.c): the per-device state is devm_kzalloc()'d
  * in probe and dies when the driver is unbound, but userspace may hold
  * /dev/kmemlabN open past that. So open files point at a struct kmemlab_node,
- * which embeds a refcounted struct device and is freed by its release. Every
- * file operation takes the node's rwsem for read and returns -ENODEV once
- * remove has set @disconnected under the write lock; after that nothing on
- * the file side touches devm memory.
+ * which embeds a refcounted struct device and is freed by its release, with
+ * its number. Every file operation takes the node's rwsem for read and
+ * returns -ENODEV once remove has set @disconnected under the write lock;
+ * after that nothing on the file side touches devm memory. Copies from and
+ * to the caller's memory are made with the rwsem dropped, so that a fault
+ * that never ends holds up no unbind.
  */
 #include <linux/cdev.h>
 #include <linux/device.h>
@@ -69,6 +71,40 @@ static int kmemlab_release(struct inode *inode, struct file *file)
 	return 0;
 }
 
+/* Leave the device for a user copy, and come back: see internal.h. */
+static struct kmemlab_node *kmemlab_leave(struct kmemlab_dev *kd)
+{
+	struct kmemlab_node *node = kd->node;
+
+	lockdep_assert_not_held(&kd->lock);
+	up_read(&node->rwsem);
+	return node;
+}
+
+static int kmemlab_return(struct kmemlab_node *node)
+{
+	down_read(&node->rwsem);
+	return node->disconnected ? -ENODEV : 0;
+}
+
+int kmemlab_copy_to_user(struct kmemlab_dev *kd, void __user *to,
+			 const void *from, size_t n)
+{
+	struct kmemlab_node *node = kmemlab_leave(kd);
+	unsigned long left = copy_to_user(to, from, n);
+
+	return kmemlab_return(node) ?: (left ? -EFAULT : 0);
+}
+
+int kmemlab_copy_from_user(struct kmemlab_dev *kd, void *to,
+			   const void __user *from, size_t n)
+{
+	struct kmemlab_node *node = kmemlab_leave(kd);
+	unsigned long left = copy_from_user(to, from, n);
+
+	return kmemlab_return(node) ?: (left ? -EFAULT : 0);
+}
+
 static long kmemlab_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
 	struct kmemlab_node *node = file->private_data;
@@ -95,23 +131,37 @@ static const struct file_operations kmemlab_fops = {
 	.llseek = noop_llseek,
 };
 
+/*
+ * The last reference to a node is gone: no file has it open any more, so
+ * its number (its minor, its name) may go to a new node.
+ */
 static void kmemlab_node_release(struct device *dev)
 {
-	kfree(container_of(dev, struct kmemlab_node, dev));
+	struct kmemlab_node *node = container_of(dev, struct kmemlab_node, dev);
+
+	ida_free(&kmemlab_ida, node->id);
+	kfree(node);
 }
 
 /*
  * The node number: the platform device's id for the devices the module
  * registers itself, the first free number above those for any other
- * (device tree) instance.
+ * (device tree) instance, and for a device bound again while a file still
+ * holds its old node: numbers are freed with the node, not at unbind, so
+ * two nodes alive at once never share a number (a dev_t, a name in
+ * /proc/PID/fd).
  */
 static int kmemlab_node_id(struct platform_device *pdev)
 {
+	int id = -ENOSPC;
+
 	if (kmemlab_fault())
 		return -ENOMEM;
 	if (pdev->id >= 0 && pdev->id < KMEMLAB_MAX_DEVICES)
-		return ida_alloc_range(&kmemlab_ida, pdev->id, pdev->id,
-				       GFP_KERNEL);
+		id = ida_alloc_range(&kmemlab_ida, pdev->id, pdev->id,
+				     GFP_KERNEL);
+	if (id != -ENOSPC)
+		return id;
 	return ida_alloc_range(&kmemlab_ida, KMEMLAB_MAX_DEVICES,
 			       KMEMLAB_MINORS - 1, GFP_KERNEL);
 }
@@ -150,8 +200,8 @@ static int kmemlab_node_add(struct kmemlab_dev *kd)
 		ret = kmemlab_own_err(cdev_device_add(&node->cdev, &node->dev));
 	if (ret) {
 		kd->node = NULL;
+		/* The release frees the number. */
 		put_device(&node->dev);
-		ida_free(&kmemlab_ida, id);
 		return ret;
 	}
 	return 0;
@@ -190,12 +240,6 @@ static KMEMLAB_REMOVE_RET kmemlab_remove(struct platform_device *pdev)
 	node->kd = NULL;
 	up_write(&node->rwsem);
 	cdev_device_del(&node->cdev, &node->dev);
-	/*
-	 * The number is free once the node is gone from the cdev map and
-	 * sysfs, though open files may keep the node itself: a rebind must
-	 * not wait for them.
-	 */
-	ida_free(&kmemlab_ida, node->id);
 
 	mutex_lock(&kd->lock);
 	n = kmemlab_buf_free_all(kd, true);

@@ -60,16 +60,35 @@ setup() {
 	refute_output --partial "WARNING"
 }
 
-@test "a file held open across unbind does not stop the device from binding again" {
+@test "a device bound again while its old node is open gets another number" {
+	local name old new
 	exec 5<>/dev/kmemlab0
+	old=$(stat -L -c '%t:%T' /proc/$$/fd/5)
 	kmemlab unbind 0
 	run -0 kmemlab bind 0
-	[[ -c /dev/kmemlab0 ]]
+	# The number belongs to the old node until its last file closes.
+	name=$(ls /sys/bus/platform/devices/kmemlab.0/kmemlab)
+	[[ $name == kmemlab[0-9]* && $name != kmemlab0 ]]
+	[[ ! -e /dev/kmemlab0 ]]
+	[[ -c /dev/$name ]]
+	new=$(stat -c '%t:%T' "/dev/$name")
+	[[ $new != "$old" ]]
+	# The CLI finds device 0 through sysfs; the old file stays dead.
+	run -0 kmemlab info --device 0 -J
+	[[ $(jq -e '.info[0].device' <<<"$output") -eq ${name#kmemlab} ]]
 	run -0 abi-probe -f 5 info
 	assert_output "ENODEV"
+	exec 6<>"/dev/$name"
+	run -0 abi-probe -f 6 info
+	assert_output "OK"
+	exec 6>&- 5>&-
+	# Once the old node is gone, the next bind takes the number again.
+	kmemlab unbind 0
+	kmemlab bind 0
+	[[ $(ls /sys/bus/platform/devices/kmemlab.0/kmemlab) == kmemlab0 ]]
+	[[ -c /dev/kmemlab0 ]]
 	run -0 abi-probe info
 	assert_output "OK"
-	exec 5>&-
 }
 
 @test "a file opened before unbind and closed after rmmod leaves no trace" {
@@ -178,4 +197,22 @@ timed_unbind() {
 	run -0 uffd-stall read
 	assert_output --partial "another caller's ALLOC+FREE went ahead"
 	[[ $(live_allocs) -eq 1 ]]
+}
+
+@test "unbind does not wait for a caller stuck in a page fault on its buffer or request" {
+	local what
+	for what in list read alloc; do
+		kmemlab alloc --api kmalloc --size 64 >/dev/null
+		# The stuck call comes back with ENODEV once the fault resolves.
+		run -0 uffd-stall "$what" unbind
+		echo "# $output" >&3
+		assert_output --partial "the unbind went ahead"
+		# Under a second, emulated CPU and all.
+		[[ $(grep -o '([0-9]* ms)' <<<"$output" | tr -dc 0-9) -lt 1000 ]]
+		assert_output --partial "returned ENODEV"
+		[[ ! -e $SYSDRV/kmemlab.0 ]]
+		[[ $(live_allocs) -eq 0 ]]
+		kmemlab bind 0
+	done
+	run -0 kmemlab alloc --api kmalloc --size 64
 }

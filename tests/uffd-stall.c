@@ -1,20 +1,23 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * uffd-stall: a caller whose buffer faults forever must not hold up the
- * other callers of /dev/kmemlabN.
+ * other callers of /dev/kmemlab0, nor its unbind.
  *
- *   uffd-stall list|read
+ *   uffd-stall list|read|alloc [unbind]
  *
- * The results buffer of a LIST (records) or a READ (buf) lies in a page
- * registered with userfaultfd and never populated, so the driver's copy to
- * it stops in a page fault until we resolve it. While it is stopped, a
- * second process makes an ALLOC and a FREE on the same device, which take
- * the device's lock. We wait up to 2 s for it, then resolve the fault.
- * Prints how long the second caller took and exits 0 when it finished
- * while the first was stuck, 1 when it waited for it, 2 on a setup error
- * (no userfaultfd for kernel faults needs CAP_SYS_PTRACE).
- * Needs one live allocation on the device (its handle for READ: the
- * lowest live one, found by LIST).
+ * The results buffer of a LIST (records) or a READ (buf), or the request
+ * of an ALLOC itself, lies in a page registered with userfaultfd and never
+ * populated, so the driver's copy to (or from) it stops in a page fault
+ * until we resolve it. While it is stopped, a second process makes an
+ * ALLOC and a FREE on the same device, which take the device's lock, or
+ * with "unbind" unbinds kmemlab.0 through sysfs. We wait up to 2 s for it,
+ * then resolve the fault. Prints how long the second process took and
+ * exits 0 when it finished while the first was stuck (and, after an
+ * unbind, the stuck call then failed with ENODEV), 1 when it waited for
+ * it, 2 on a setup error or another outcome (userfaultfd for kernel
+ * faults needs CAP_SYS_PTRACE). Needs one live allocation on the device
+ * (its handle for READ: the lowest live one, found by LIST). After
+ * "unbind" the device is left unbound.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -38,6 +41,7 @@ static int dev;
 static long page;
 static char *trap;
 static int stuck_cmd;
+static int unbind;
 static int stuck_ret, stuck_errno;
 static uint32_t handle;
 
@@ -65,6 +69,8 @@ static void *stuck_call(void *unused)
 	if (stuck_cmd == 'l') {
 		list.records = (uintptr_t)trap;
 		stuck_ret = ioctl(dev, KMEMLAB_IOC_LIST, &list);
+	} else if (stuck_cmd == 'a') {
+		stuck_ret = ioctl(dev, KMEMLAB_IOC_ALLOC, trap);
 	} else {
 		rd.handle = handle;
 		rd.buf = (uintptr_t)trap;
@@ -89,6 +95,14 @@ static void other_caller(void)
 	_exit(ioctl(dev, KMEMLAB_IOC_FREE, &f) ? 3 : 0);
 }
 
+/* Or another process that unbinds the device. */
+static void unbinder(void)
+{
+	int fd = open("/sys/bus/platform/drivers/kmemlab/unbind", O_WRONLY);
+
+	_exit(fd < 0 || write(fd, "kmemlab.0", 9) != 9 ? 3 : 0);
+}
+
 int main(int argc, char **argv)
 {
 	struct uffdio_api api = { .api = UFFD_API };
@@ -102,11 +116,15 @@ int main(int argc, char **argv)
 	double t0, ms = 0;
 	pid_t pid;
 
-	if (argc != 2 || (strcmp(argv[1], "list") && strcmp(argv[1], "read"))) {
-		fprintf(stderr, "usage: uffd-stall list|read\n");
+	if (argc < 2 || argc > 3 || (argc == 3 && strcmp(argv[2], "unbind")) ||
+	    (strcmp(argv[1], "list") && strcmp(argv[1], "read") &&
+	     strcmp(argv[1], "alloc")) || (!strcmp(argv[1], "alloc") && argc != 3)) {
+		fprintf(stderr, "usage: uffd-stall list|read|alloc [unbind] "
+			"(alloc only with unbind)\n");
 		return 2;
 	}
 	stuck_cmd = argv[1][0];
+	unbind = argc == 3;
 	page = sysconf(_SC_PAGESIZE);
 	dev = open("/dev/kmemlab0", O_RDWR);
 	if (dev < 0)
@@ -145,8 +163,11 @@ int main(int argc, char **argv)
 	pid = fork();
 	if (pid < 0)
 		die("fork");
-	if (!pid)
+	if (!pid) {
+		if (unbind)
+			unbinder();
 		other_caller();
+	}
 	while (now_ms() - t0 < 2000) {
 		if (waitpid(pid, &status, WNOHANG) == pid) {
 			waited = 0;
@@ -164,11 +185,14 @@ int main(int argc, char **argv)
 	pthread_join(thread, NULL);
 	if (waited)
 		waitpid(pid, &status, 0);
-	printf("%s stuck in a page fault on its buffer: another caller's ALLOC+FREE %s "
+	printf("%s stuck in a page fault on its buffer: %s %s "
 	       "(%.0f ms); the %s then returned %s\n", argv[1],
+	       unbind ? "the unbind" : "another caller's ALLOC+FREE",
 	       waited ? "waited for it" : "went ahead", ms, argv[1],
-	       stuck_ret ? strerror(stuck_errno) : "0");
-	if (stuck_ret || !WIFEXITED(status) || WEXITSTATUS(status))
+	       stuck_ret ? strerrorname_np(stuck_errno) : "0");
+	if (!WIFEXITED(status) || WEXITSTATUS(status))
+		return 2;
+	if (unbind ? !stuck_ret || stuck_errno != ENODEV : stuck_ret)
 		return 2;
 	return waited;
 }

@@ -329,7 +329,7 @@ int cli_open(const struct cli *cli)
 		if (!err || err == -ENOMEM)
 			return fd;
 		close(fd);
-		snprintf(node, sizeof(node), KMEMLAB_NODE_FMT, cli->device);
+		node_path(cli->device, node, sizeof(node));
 		if (err == -ENOTTY)
 			err_fail(cli->cmd, -err, "compare 'kmemlab --version': use the "
 				 "kmemlab CLI built with the loaded module",
@@ -341,7 +341,7 @@ int cli_open(const struct cli *cli)
 				 node);
 		return -1;
 	}
-	snprintf(node, sizeof(node), KMEMLAB_NODE_FMT, cli->device);
+	node_path(cli->device, node, sizeof(node));
 	if (err == -ENOENT && !module_present())
 		err_fail(cli->cmd, -err, "kmemlab load",
 			 "no %s: is the module loaded?", node);

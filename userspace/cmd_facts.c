@@ -263,17 +263,19 @@ static int lab_dma(struct lab *lab, uint32_t handle, uint32_t mode,
 
 static int lab_open(struct lab *lab, unsigned int device)
 {
+	char node[64];
 	int err;
 
 	*lab = (struct lab){ .device = device, .fd = -1 };
+	node_path(device, node, sizeof(node));
 	err = kml_open(device, &lab->fd);
 	if (err)
-		return lab_failed(lab, err, "opening " KMEMLAB_NODE_FMT, device);
+		return lab_failed(lab, err, "opening %s", node);
 	err = kml_info(lab->fd, &lab->info);
 	if (err) {
 		close(lab->fd);
 		lab->fd = -1;
-		return lab_failed(lab, err, "INFO of " KMEMLAB_NODE_FMT, device);
+		return lab_failed(lab, err, "INFO of %s", node);
 	}
 	return 0;
 }
@@ -752,7 +754,7 @@ static bool node_in_use(unsigned int id)
 	size_t count = 0, hidden = 0, others = 0;
 	char node[64];
 
-	snprintf(node, sizeof(node), KMEMLAB_NODE_FMT, id);
+	node_path(id, node, sizeof(node));
 	if (fuser_scan(node, &users, &count, &hidden))
 		return true;
 	for (size_t i = 0; i < count; i++)
@@ -763,8 +765,8 @@ static bool node_in_use(unsigned int id)
 
 /*
  * Close the lab's file while device @id (if it is the lab's) goes away and
- * comes back: the driver binds a device again only once every file of its
- * old node is closed.
+ * comes back: a file still open on the old node would keep its number, and
+ * the device would come back as another node.
  */
 static void lab_leave(struct lab *lab, unsigned int id)
 {
@@ -776,13 +778,14 @@ static void lab_leave(struct lab *lab, unsigned int id)
 
 static int lab_return(struct lab *lab)
 {
+	char node[64];
 	int err;
 
 	if (lab->fd >= 0)
 		return 0;
 	err = kml_open(lab->device, &lab->fd);
-	return err ? lab_failed(lab, err, "opening " KMEMLAB_NODE_FMT " again",
-				lab->device) : 0;
+	node_path(lab->device, node, sizeof(node));
+	return err ? lab_failed(lab, err, "opening %s again", node) : 0;
 }
 
 /*
@@ -832,8 +835,8 @@ static int rebind(struct lab *lab, unsigned int id)
 		return lab_failed(lab, err, "binding %s again: it is left unbound "
 				  "(dmesg may say why; then 'kmemlab bind %u')", name, id);
 	if (!node_wait(id, NODE_WAIT_MS))
-		return lab_failed(lab, -ETIMEDOUT, KMEMLAB_NODE_FMT " did not come back "
-				  "within %d ms", id, NODE_WAIT_MS);
+		return lab_failed(lab, -ETIMEDOUT, "the node of %s did not come back "
+				  "within %d ms", name, NODE_WAIT_MS);
 	return 0;
 }
 
@@ -851,9 +854,9 @@ static int fact_devm_unbind(struct lab *lab, struct finding *f)
 		return found(f, NOT_CHECKED, "needs root: unbinding writes "
 			     SYS_DRIVER_DIR "/unbind");
 	if (node_in_use((unsigned int)id))
-		return found(f, NOT_CHECKED, "other processes have " KMEMLAB_NODE_FMT
-			     " open; the device could not be bound again until they "
-			     "close it", id);
+		return found(f, NOT_CHECKED, "other processes have the node of "
+			     DEVICE_NAME_FMT " open; unbinding it would take it from "
+			     "them", id);
 	err = devm_unbind(lab, (unsigned int)id, &before);
 	if (err) {	/* still bound */
 		back = lab_return(lab);

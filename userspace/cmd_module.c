@@ -190,8 +190,8 @@ static int show_nodes(const struct cli *cli, long devices)
 	if (!node_wait(last, NODE_WAIT_MS))
 		return err_fail(cli->cmd, ETIMEDOUT,
 				"is devtmpfs mounted on /dev? 'kmemlab status' shows the devices",
-				"kmemlab is loaded, but /dev/kmemlab%u did not appear within 2 s",
-				last);
+				"kmemlab is loaded, but the node of kmemlab.%u did not "
+				"appear within 2 s", last);
 	print_nodes();
 	return EXIT_SUCCESS;
 }
@@ -459,7 +459,7 @@ static void status_device(struct out_table *t, unsigned int id)
 	char name[32], node[64];
 
 	snprintf(name, sizeof(name), DEVICE_NAME_FMT, id);
-	snprintf(node, sizeof(node), KMEMLAB_NODE_FMT, id);
+	node_path(id, node, sizeof(node));
 	out_row(t);
 	out_str(t, DC_DEVICE, name);
 	out_str(t, DC_NODE, path_exists(node) ? node : NULL);

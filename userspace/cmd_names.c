@@ -10,6 +10,7 @@
 #include "cli.h"
 #include "ioctl.h"
 #include "names.h"
+#include "sysfs.h"
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
@@ -105,11 +106,13 @@ static int print_names(struct cli *cli, const char *name, const struct name_tabl
 {
 	bool apis = n == &api_names;
 	struct out_table t;
+	char node[64];
 
+	node_path(cli->device, node, sizeof(node));
 	if (!names_load_device(cli->device))
-		err_warn(cli->cmd, "no description from " KMEMLAB_NODE_FMT " (is the "
+		err_warn(cli->cmd, "no description from %s (is the "
 			 "module loaded?): these are the names this CLI knows; the "
-			 "driver says what each takes", cli->device);
+			 "driver says what each takes", node);
 	cli_table(cli, &t, name, set);
 	for (size_t i = 0; i < n->count; i++)
 		name_row(&t, n, name_at(n, i),

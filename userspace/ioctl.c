@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "ioctl.h"
+#include "sysfs.h"
 
 static int xioctl(int fd, unsigned long cmd, void *arg)
 {
@@ -24,7 +25,7 @@ int kml_open(unsigned int device, int *fd)
 	char path[64];
 	int r;
 
-	snprintf(path, sizeof(path), KMEMLAB_NODE_FMT, device);
+	node_path(device, path, sizeof(path));
 	r = open(path, O_RDWR | O_CLOEXEC);
 	if (r < 0)
 		return -errno;

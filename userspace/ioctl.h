@@ -12,7 +12,7 @@
 
 #define KMEMLAB_NODE_FMT	"/dev/kmemlab%u"
 
-/* Open /dev/kmemlab@device read-write; *fd on success. */
+/* Open device @device's node (node_path()) read-write; *fd on success. */
 int kml_open(unsigned int device, int *fd);
 int kml_info(int fd, struct kmemlab_info *info);
 /* The driver's description: *@recs (free() it) of *@count records. */

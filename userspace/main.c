@@ -97,7 +97,7 @@ static int version(unsigned int device)
 	}
 	if (sysfs_read(SYS_MODULE_DIR "/version", ver, sizeof(ver)))
 		snprintf(ver, sizeof(ver), "(no version)");
-	snprintf(node, sizeof(node), KMEMLAB_NODE_FMT, device);
+	node_path(device, node, sizeof(node));
 	err = module_abi(device, &abi);
 	if (err == -ENOTTY) {
 		printf("module kmemlab %s (ABI unknown: %s does not know this CLI's "

@@ -101,6 +101,24 @@ bool device_bound(unsigned int id)
 	return !strcmp(basename(target), KMEMLAB_MODULE);
 }
 
+void node_path(unsigned int id, char *buf, size_t len)
+{
+	char dir[PATH_MAX];
+	struct dirent *de;
+	unsigned int node = id;
+	DIR *d;
+
+	device_path(id, KMEMLAB_MODULE, dir, sizeof(dir));
+	d = opendir(dir);
+	while (d && (de = readdir(d)))
+		if (!strncmp(de->d_name, KMEMLAB_MODULE, strlen(KMEMLAB_MODULE)) &&
+		    sscanf(de->d_name + strlen(KMEMLAB_MODULE), "%u", &node) == 1)
+			break;
+	if (d)
+		closedir(d);
+	snprintf(buf, len, KMEMLAB_NODE_FMT, node);
+}
+
 #define NODE_POLL_MS	20
 
 bool node_wait(unsigned int id, int ms)
@@ -108,13 +126,14 @@ bool node_wait(unsigned int id, int ms)
 	struct timespec poll = { 0, NODE_POLL_MS * 1000000L };
 	char node[64];
 
-	snprintf(node, sizeof(node), KMEMLAB_NODE_FMT, id);
-	for (int waited = 0; !path_exists(node); waited += NODE_POLL_MS) {
+	for (int waited = 0;; waited += NODE_POLL_MS) {
+		node_path(id, node, sizeof(node));
+		if (path_exists(node))
+			return true;
 		if (waited >= ms)
 			return false;
 		nanosleep(&poll, NULL);
 	}
-	return true;
 }
 
 static int cmp_uint(const void *a, const void *b)

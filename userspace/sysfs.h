@@ -30,9 +30,17 @@ void device_path(unsigned int id, const char *attr, char *buf, size_t len);
 bool device_exists(unsigned int id);
 /* The device is bound to the kmemlab driver. */
 bool device_bound(unsigned int id);
+/*
+ * The node of device @id: /dev/kmemlabM, where kmemlabM is the device's
+ * class device in sysfs. M is usually @id, but not when the device was
+ * bound again while a file still held its old node (a number belongs to
+ * its node until the last file of it closes). /dev/kmemlab@id when sysfs
+ * names no node.
+ */
+void node_path(unsigned int id, char *buf, size_t len);
 /* How long a node may take to appear after a probe (devtmpfs, udev). */
 #define NODE_WAIT_MS		2000
-/* Wait up to @ms for /dev/kmemlab@id to appear; false when it did not. */
+/* Wait up to @ms for device @id's node to appear; false when it did not. */
 bool node_wait(unsigned int id, int ms);
 /* The ids of the kmemlab.N platform devices, sorted, malloc()ed. */
 int device_list(unsigned int **ids, size_t *count);
