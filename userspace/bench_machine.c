@@ -54,13 +54,43 @@ static void cpuinfo(const char *key, char *buf, size_t len)
 }
 
 /*
- * What runs this kernel: KVM guests have the kvm-clock clocksource, QEMU's
- * TCG names itself in the CPU model, other hypervisors set the CPU's
- * hypervisor flag.
+ * What systemd-detect-virt --vm says runs this kernel ("kvm", "qemu" for
+ * QEMU's own emulation, "vmware", "none", ...), into @buf: 0, or -1 when
+ * it is not installed or says nothing.
+ */
+static int detect_virt(char *buf, size_t len)
+{
+	FILE *p = popen("systemd-detect-virt --vm 2>/dev/null", "r");
+	int ok;
+
+	if (!p)
+		return -1;
+	ok = fgets(buf, (int)len, p) != NULL;
+	pclose(p);	/* "none" exits 1: the answer is what it printed */
+	buf[strcspn(buf, "\n")] = '\0';
+	return ok && buf[0] ? 0 : -1;
+}
+
+/*
+ * What runs this kernel: systemd-detect-virt where it is installed (the
+ * kernel and the CPU's hypervisor leaves, which it knows best); else KVM
+ * guests have the kvm-clock clocksource, QEMU's TCG names itself in the
+ * CPU model, other hypervisors set the CPU's hypervisor flag.
  */
 static const char *accelerator(const char *model)
 {
+	static char virt[64];
 	char buf[1024];
+
+	if (!detect_virt(virt, sizeof(virt))) {
+		if (!strcmp(virt, "kvm"))
+			return "KVM";
+		if (!strcmp(virt, "qemu"))
+			return "QEMU TCG";
+		if (!strcmp(virt, "none"))
+			return "bare metal";
+		return virt;
+	}
 
 	if (!sysfs_read("/sys/devices/system/clocksource/clocksource0/available_clocksource",
 			buf, sizeof(buf)) && strstr(buf, "kvm-clock"))
@@ -113,7 +143,7 @@ void machine_fill(struct out_table *t, const struct machine *mc)
 void machine_line(const struct out_opts *o, const struct machine *mc,
 			 const char *what)
 {
-	if (o->json || o->raw || o->noheadings)
+	if (o->json || o->csv || o->raw || o->noheadings)
 		return;
 	printf("kernel %s on %s, %ld CPU%s, init_on_alloc=%d: %s\n", mc->release,
 	       mc->label, mc->cpus, mc->cpus == 1 ? "" : "s", mc->init_on_alloc, what);

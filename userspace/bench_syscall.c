@@ -165,8 +165,6 @@ int run_syscall(struct cli *cli, int fd, const struct bench_args *a,
 	memset(t, 0, sizeof(t));
 	if (out_table_init(&t[nt], "syscall", &syscall_columns, &f.o, &bad, &bad_len))
 		goto nomem;
-	if (f.csv)
-		scols_table_set_column_separator(t[nt].tb, ",");
 	sys_row(&t[nt], names[SYS_NOP], &st[SYS_NOP], overhead);
 	sys_row(&t[nt++], names[SYS_ALLOC_FREE], &st[SYS_ALLOC_FREE], overhead);
 	if (!f.csv) {

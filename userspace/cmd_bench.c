@@ -375,8 +375,7 @@ struct format format_of(const struct cli *cli, bool csv)
 	struct format f = { .o = cli->out, .plain = cli->out_plain, .csv = csv };
 
 	if (csv) {
-		f.o.raw = f.plain.raw = true;
-		f.o.bytes = f.plain.bytes = true;
+		f.o.csv = true;
 		/* for programs, like JSON: every column unless -o says */
 		f.o.all_columns |= !f.o.columns;
 	}
@@ -395,9 +394,7 @@ static int print_results(const struct cli *cli, const struct format *f,
 	if (out_table_init(&t[0], "bench", &bench_columns, &f->o, &bad, &bad_len))
 		goto nomem;
 	bench_fill(&t[0], runs, n);
-	if (f->csv)
-		scols_table_set_column_separator(t[0].tb, ",");
-	else {
+	if (!f->csv) {
 		if (out_table_init(&t[nt], "ratios", &ratio_columns, &f->plain, &bad, &bad_len))
 			goto nomem;
 		t[nt].hide_empty = true;
@@ -468,8 +465,7 @@ static int write_file(const struct cli *cli, const char *path, const struct resu
 	struct results r = *res;
 
 	f.o.json = f.plain.json = bench_has_ext(path, "json");
-	f.o.raw = f.plain.raw = f.csv;
-	f.o.bytes = f.plain.bytes = f.csv;
+	f.o.csv = f.csv;
 	f.o.all_columns = f.csv;
 	r.f = &f;
 	return to_file(cli, path, print_to, &r);

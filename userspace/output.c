@@ -248,7 +248,7 @@ void out_row(struct out_table *t)
 static void set_cell(struct out_table *t, size_t col, const char *human,
 		     const char *json)
 {
-	const char *data = t->opts->json ? json : human;
+	const char *data = t->opts->json || t->opts->csv ? json : human;
 	const struct out_col *c;
 	struct libscols_line *ln;
 
@@ -371,6 +371,53 @@ static int print_json(struct out_table *tables, size_t n)
 	return 0;
 }
 
+/* One CSV field, quoted when it must be (RFC 4180, section 2). */
+static void csv_field(const char *s, bool first)
+{
+	if (!first)
+		fputc(',', stdout);
+	if (!s)
+		return;
+	if (!s[strcspn(s, ",\"\r\n")]) {
+		fputs(s, stdout);
+		return;
+	}
+	fputc('"', stdout);
+	for (; *s; s++) {
+		if (*s == '"')
+			fputc('"', stdout);
+		fputc(*s, stdout);
+	}
+	fputc('"', stdout);
+}
+
+/* The table as CSV: a header line (unless -n), then one line per row. */
+static int print_csv(struct out_table *t)
+{
+	size_t ncols = scols_table_get_ncols(t->tb);
+	struct libscols_iter *it;
+	struct libscols_line *ln;
+
+	if (!t->opts->noheadings) {
+		for (size_t i = 0; i < ncols; i++) {
+			struct libscols_column *cl = scols_table_get_column(t->tb, i);
+
+			csv_field(scols_cell_get_data(scols_column_get_header(cl)), !i);
+		}
+		fputc('\n', stdout);
+	}
+	it = scols_new_iter(SCOLS_ITER_FORWARD);
+	if (!it)
+		return -ENOMEM;
+	while (!scols_table_next_line(t->tb, it, &ln)) {
+		for (size_t i = 0; i < ncols; i++)
+			csv_field(scols_cell_get_data(scols_line_get_cell(ln, i)), !i);
+		fputc('\n', stdout);
+	}
+	scols_free_iter(it);
+	return 0;
+}
+
 static int print_human(struct out_table *tables, size_t n)
 {
 	bool first = true;
@@ -391,7 +438,9 @@ int out_print(struct out_table *tables, size_t n)
 {
 	int err;
 
-	if (n == 1 && !tables[0].hide_empty)
+	if (tables[0].opts->csv)
+		err = print_csv(&tables[0]);
+	else if (n == 1 && !tables[0].hide_empty)
 		err = scols_print_table(tables[0].tb) ? -EIO : 0;
 	else if (tables[0].opts->json)
 		err = print_json(tables, n);

@@ -4,6 +4,13 @@
  * and times for people ("4KiB", "1.2µs"; -b/--bytes for exact numbers);
  * JSON shows sizes in bytes and times in ns as numbers, booleans as
  * booleans, and absent values as null. Absent values are "-" in tables.
+ *
+ * JSON has one writer, print_json(): libsmartcols prints each table as
+ * {"name": [records]}, and several tables become one object with each
+ * table's member, in order. CSV has one writer too, print_csv(): the
+ * first table's cells as JSON has them (absent: empty), quoted as RFC 4180
+ * says (a field with a comma, a quote or a line break goes in quotes, its
+ * quotes doubled), one line per row ending in LF.
  */
 #ifndef KMEMLAB_OUTPUT_H
 #define KMEMLAB_OUTPUT_H
@@ -17,9 +24,10 @@
 struct libscols_table;
 struct libscols_line;
 
-/* The output options (-J, -r, -n, -b, -o, -O). */
+/* The output options (-J, -r, -n, -b, -o, -O; --csv where a command has it). */
 struct out_opts {
 	bool json;
+	bool csv;	/* the first table as CSV: JSON's values, RFC 4180 quoting */
 	bool raw;
 	bool noheadings;
 	bool bytes;
