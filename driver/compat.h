@@ -33,11 +33,46 @@
 #endif
 
 /*
+ * kmalloc_type() for a module's own request. 6.6 gave it the call site
+ * (unsigned long), which picks one of the RANDOM_KMALLOC_CACHES copies; 7.2
+ * made that a kmalloc_token_t, the key of KMALLOC_PARTITION_CACHES, and
+ * added DECL_TOKEN_PARAM() with it. An empty token is what kmalloc passes
+ * when partitioning is off (PASS_TOKEN_PARAM()), and the zero token when
+ * it is on.
+ */
+#if defined(DECL_TOKEN_PARAM)
+#define kmemlab_kmalloc_type(flags)	kmalloc_type(flags, (kmalloc_token_t){})
+#elif LINUX_VERSION_CODE >= KERNEL_VERSION(6, 6, 0)
+#define kmemlab_kmalloc_type(flags)	kmalloc_type(flags, 0)
+#else
+#define kmemlab_kmalloc_type(flags)	kmalloc_type(flags)
+#endif
+
+/*
+ * How many copies of each kmalloc cache a kernel keeps beside the plain
+ * one, picked per call site or type, which a module cannot tell apart:
+ * 6.6's RANDOM_KMALLOC_CACHES (RANDOM_KMALLOC_CACHES_NR), which 7.2 turned
+ * into KMALLOC_PARTITION_CACHES, random or typed
+ * (KMALLOC_PARTITION_CACHES_NR; the old option name is gone from .config).
+ * Each count is defined, 0 when the option is off, where the option exists.
+ */
+#if defined(KMALLOC_PARTITION_CACHES_NR)
+#define KMEMLAB_KMALLOC_COPIES	KMALLOC_PARTITION_CACHES_NR
+#elif defined(RANDOM_KMALLOC_CACHES_NR)
+#define KMEMLAB_KMALLOC_COPIES	RANDOM_KMALLOC_CACHES_NR
+#elif defined(DECL_TOKEN_PARAM)
+#error "kmalloc_type() takes a token but no cache-copy count is known: see compat.h"
+#else
+#define KMEMLAB_KMALLOC_COPIES	0
+#endif
+
+/*
  * The name of the kmalloc cache whose objects are @usable bytes, for @flags.
  * struct kmem_cache is private to mm/, so the name is built the way
  * create_kmalloc_caches() builds it (mm/slab_common.c, kmalloc_info[]):
  * a prefix per kmalloc_type() and the object size ("kmalloc-cg-1k").
- * The cache is checked to exist in kmalloc_caches[][].
+ * The cache is checked to exist in kmalloc_caches[][]. With copies of the
+ * caches (KMEMLAB_KMALLOC_COPIES) the one an allocation used is unknown.
  */
 static inline bool kmemlab_kmalloc_cache_name(char *name, size_t len,
 					      size_t usable, gfp_t flags)
@@ -45,18 +80,9 @@ static inline bool kmemlab_kmalloc_cache_name(char *name, size_t len,
 	const char *prefix = "kmalloc-";
 	enum kmalloc_cache_type type;
 
-	/*
-	 * 6.6 gave kmalloc_type() the call site: with RANDOM_KMALLOC_CACHES
-	 * each site gets one of 16 copies of every cache, which a module
-	 * cannot tell; without it the caller is unused.
-	 */
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 6, 0)
-	if (IS_ENABLED(CONFIG_RANDOM_KMALLOC_CACHES))
+	if (KMEMLAB_KMALLOC_COPIES)
 		return false;
-	type = kmalloc_type(flags, 0);
-#else
-	type = kmalloc_type(flags);
-#endif
+	type = kmemlab_kmalloc_type(flags);
 
 	if (!usable || usable > KMALLOC_MAX_CACHE_SIZE ||
 	    !kmalloc_caches[type][__kmalloc_index(usable, false)])
