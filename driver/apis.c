@@ -163,6 +163,15 @@ unsigned int kmemlab_order(size_t size)
 			 KMEMLAB_GFP_NOFS | KMEMLAB_GFP_DMA32 |			\
 			 (GFP_MODIFIERS & ~KMEMLAB_GFP_HIGH))
 #define GFP_KVMALLOC	(GFP_SLAB & ~KMEMLAB_GFP_DMA)
+/* A bucket set has one cache per size whatever the zone or type flags. */
+#define GFP_BUCKETS	(GFP_SLAB & ~KMEMLAB_GFP_DMA)
+/* What the nolock APIs take: no base type, they never wait for anything. */
+#define GFP_KMALLOC_NOLOCK	(KMEMLAB_GFP_ZERO | KMEMLAB_GFP_ACCOUNT)
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 18, 0)
+#define GFP_PAGES_NOLOCK	KMEMLAB_GFP_ACCOUNT
+#else
+#define GFP_PAGES_NOLOCK	0
+#endif
 /* dma_alloc_coherent() picks the zone from the device's mask itself. */
 #define GFP_COHERENT	(KMEMLAB_GFP_KERNEL | KMEMLAB_GFP_ATOMIC |		\
 			 KMEMLAB_GFP_NOWAIT | KMEMLAB_GFP_ZERO |		\
@@ -192,6 +201,19 @@ static u64 kmemlab_max_page(u32 *limit)
 {
 	*limit = KMEMLAB_LIMIT_PAGE;
 	return PAGE_SIZE;
+}
+
+static u64 kmemlab_max_kmalloc_cache(u32 *limit)
+{
+	*limit = KMEMLAB_LIMIT_KMALLOC_CACHE;
+	return KMALLOC_MAX_CACHE_SIZE;
+}
+
+/* alloc_pages_nolock() serves only what the per-CPU lists hold. */
+static u64 kmemlab_max_pcp(u32 *limit)
+{
+	*limit = KMEMLAB_LIMIT_PCP_ORDER;
+	return PAGE_SIZE << PAGE_ALLOC_COSTLY_ORDER;
 }
 
 static u64 kmemlab_max_vmalloc(u32 *limit)
@@ -251,6 +273,56 @@ static void kmemlab_kfree(struct kmemlab_buf *buf)
 	kfree(buf->ptr);
 }
 
+#if KMEMLAB_HAVE_KMALLOC_NOLOCK
+static void *kmemlab_kmalloc_nolock(struct kmemlab_op *op)
+{
+	return KMEMLAB_CALL(kmalloc_nolock(op->size, op->gfp, NUMA_NO_NODE));
+}
+
+static void kmemlab_kfree_nolock(struct kmemlab_buf *buf)
+{
+	kfree_nolock(buf->ptr);
+}
+
+#else
+#define kmemlab_kmalloc_nolock	NULL
+#define kmemlab_kfree_nolock	NULL
+#endif
+
+/* The module's bucket set: caches "kmemlab_buckets-<size>". */
+#define KMEMLAB_BUCKETS_NAME	"kmemlab_buckets"
+
+#if KMEMLAB_HAVE_KMEM_BUCKETS
+static typeof(kmem_buckets) *kmemlab_buckets;
+
+static void *kmemlab_kmem_buckets_alloc(struct kmemlab_op *op)
+{
+	return KMEMLAB_CALL(kmem_buckets_alloc(kmemlab_buckets, op->size,
+					       op->gfp));
+}
+
+/*
+ * The kernel has no kmem_buckets_destroy() (7.2): undo kmem_buckets_create()
+ * as its own failure path does. Sizes that share a cache (an alignment
+ * larger than the size class) share the pointer: each cache goes once.
+ */
+static void kmemlab_buckets_destroy(kmem_buckets *b)
+{
+	unsigned int i, j;
+
+	for (i = 0; i < ARRAY_SIZE(*b); i++) {
+		for (j = 0; j < i && (*b)[j] != (*b)[i]; j++)
+			;
+		if ((*b)[i] && j == i)
+			kmem_cache_destroy((*b)[i]);
+	}
+	kfree(b);	/* a kmem_cache_alloc() object: kfree() takes it */
+}
+
+#else
+#define kmemlab_kmem_buckets_alloc	NULL
+#endif
+
 static void *kmemlab_vmalloc(struct kmemlab_op *op)
 {
 	return KMEMLAB_CALL(__vmalloc(op->size, op->gfp));
@@ -275,6 +347,22 @@ static void *kmemlab_kvzalloc(struct kmemlab_op *op)
 {
 	return KMEMLAB_CALL(kvzalloc(op->size, op->gfp));
 }
+
+/* kvrealloc() of @op->old: slab, pages or vmalloc, whichever fits now. */
+static void *kmemlab_kvrealloc(struct kmemlab_op *op)
+{
+	return KMEMLAB_CALL(kmemlab_kvrealloc_call(op->old, op->old_size, op->size,
+					      op->gfp));
+}
+
+#if KMEMLAB_HAVE_VREALLOC
+static void *kmemlab_vrealloc(struct kmemlab_op *op)
+{
+	return KMEMLAB_CALL(vrealloc(op->old, op->size, op->gfp));
+}
+#else
+#define kmemlab_vrealloc	NULL
+#endif
 
 static void *kmemlab_kvcalloc(struct kmemlab_op *op)
 {
@@ -306,6 +394,17 @@ static void kmemlab___free_pages(struct kmemlab_buf *buf)
 {
 	__free_pages(buf->ptr, buf->order);
 }
+
+#if KMEMLAB_HAVE_ALLOC_PAGES_NOLOCK
+static void *kmemlab_alloc_pages_nolock(struct kmemlab_op *op)
+{
+	return KMEMLAB_CALL((void *)kmemlab_alloc_pages_nolock(op->gfp,
+								op->order));
+}
+
+#else
+#define kmemlab_alloc_pages_nolock	NULL
+#endif
 
 static void *kmemlab_get_zeroed_page(struct kmemlab_op *op)
 {
@@ -361,7 +460,8 @@ static void kmemlab_dma_free_coherent(struct kmemlab_buf *buf)
 }
 
 #define __KMEMLAB_API(_api, _name, _caps, _gfp, _max, _alloc, _resize,	\
-		      _free, _page_ptr)					\
+		      _free, _page_ptr, _unavailable, _resize_unavailable,	\
+		      _cache_prefix)					\
 	[KMEMLAB_API_##_api] = {					\
 		.api = KMEMLAB_API_##_api,				\
 		.name = _name,						\
@@ -372,10 +472,26 @@ static void kmemlab_dma_free_coherent(struct kmemlab_buf *buf)
 		.resize = _resize,					\
 		.page_ptr = _page_ptr,					\
 		.free = _free,						\
+		.unavailable = _unavailable,				\
+		.resize_unavailable = _resize_unavailable,		\
+		.cache_prefix = _cache_prefix,				\
 	}
-#define KMEMLAB_API(...)	__KMEMLAB_API(__VA_ARGS__, false)
+#define KMEMLAB_API(...)	__KMEMLAB_API(__VA_ARGS__, false, 0, 0, NULL)
 /* An API whose @alloc returns a struct page (see struct kmemlab_api_ops). */
-#define KMEMLAB_API_PAGES(...)	__KMEMLAB_API(__VA_ARGS__, true)
+#define KMEMLAB_API_PAGES(...)	__KMEMLAB_API(__VA_ARGS__, true, 0, 0, NULL)
+/*
+ * An API some kernels lack: its operations are NULL where compat.h's
+ * KMEMLAB_HAVE_<API> is 0, and KMEMLAB_<API> says why.
+ */
+#define KMEMLAB_API_IF(_api, _name, _caps, _gfp, _max, _alloc, _free,	\
+		       _page_ptr, _cache_prefix)			\
+	__KMEMLAB_API(_api, _name, _caps, _gfp, _max, _alloc, NULL, _free,	\
+		      _page_ptr, KMEMLAB_##_api, 0, _cache_prefix)
+/* An API whose resize operation some kernels lack, likewise. */
+#define KMEMLAB_API_RESIZE_IF(_api, _name, _caps, _gfp, _max, _alloc,	\
+			      _resize, _free, _resize_unavailable)	\
+	__KMEMLAB_API(_api, _name, _caps, _gfp, _max, _alloc, _resize,	\
+		      _free, false, 0, _resize_unavailable, NULL)
 
 static const struct kmemlab_api_ops kmemlab_apis[KMEMLAB_API_COUNT] = {
 	KMEMLAB_API(KMALLOC, "kmalloc", 0, GFP_SLAB, kmemlab_max_kmalloc,
@@ -388,19 +504,22 @@ static const struct kmemlab_api_ops kmemlab_apis[KMEMLAB_API_COUNT] = {
 		    kmemlab_krealloc, kmemlab_kfree),
 	KMEMLAB_API(KREALLOC, "krealloc", 0, GFP_SLAB, kmemlab_max_kmalloc,
 		    kmemlab_krealloc, kmemlab_krealloc, kmemlab_kfree),
-	KMEMLAB_API(VMALLOC, "vmalloc", CAPS_VMAP, GFP_VMALLOC,
-		    kmemlab_max_vmalloc, kmemlab_vmalloc, NULL, kmemlab_vfree),
-	KMEMLAB_API(VZALLOC, "vzalloc", CAPS_VMAP | CAP_ZEROES, GFP_VMALLOC,
-		    kmemlab_max_vmalloc, kmemlab_vzalloc, NULL, kmemlab_vfree),
+	KMEMLAB_API_RESIZE_IF(VMALLOC, "vmalloc", CAPS_VMAP, GFP_VMALLOC,
+			      kmemlab_max_vmalloc, kmemlab_vmalloc,
+			      kmemlab_vrealloc, kmemlab_vfree, KMEMLAB_VREALLOC),
+	KMEMLAB_API_RESIZE_IF(VZALLOC, "vzalloc", CAPS_VMAP | CAP_ZEROES,
+			      GFP_VMALLOC, kmemlab_max_vmalloc, kmemlab_vzalloc,
+			      kmemlab_vrealloc, kmemlab_vfree, KMEMLAB_VREALLOC),
 	KMEMLAB_API(KVMALLOC, "kvmalloc", CAPS_VMAP, GFP_KVMALLOC,
-		    kmemlab_max_kvmalloc, kmemlab_kvmalloc, NULL,
+		    kmemlab_max_kvmalloc, kmemlab_kvmalloc, kmemlab_kvrealloc,
 		    kmemlab_kvfree),
 	KMEMLAB_API(KVZALLOC, "kvzalloc", CAPS_VMAP | CAP_ZEROES, GFP_KVMALLOC,
-		    kmemlab_max_kvmalloc, kmemlab_kvzalloc, NULL,
+		    kmemlab_max_kvmalloc, kmemlab_kvzalloc, kmemlab_kvrealloc,
 		    kmemlab_kvfree),
 	KMEMLAB_API(KVCALLOC, "kvcalloc",
 		    CAPS_VMAP | KMEMLAB_API_CAP_COUNT | CAP_ZEROES, GFP_KVMALLOC,
-		    kmemlab_max_kvmalloc, kmemlab_kvcalloc, NULL, kmemlab_kvfree),
+		    kmemlab_max_kvmalloc, kmemlab_kvcalloc, kmemlab_kvrealloc,
+		    kmemlab_kvfree),
 	KMEMLAB_API(GET_FREE_PAGES, "get_free_pages", KMEMLAB_API_CAP_ORDER,
 		    GFP_PAGES & ~KMEMLAB_GFP_HIGHUSER, kmemlab_max_pages,
 		    kmemlab_get_free_pages, NULL, kmemlab_free_pages),
@@ -432,6 +551,17 @@ static const struct kmemlab_api_ops kmemlab_apis[KMEMLAB_API_COUNT] = {
 		    KMEMLAB_API_CAP_COHERENT | CAP_ZEROES,
 		    GFP_COHERENT, kmemlab_max_pages, kmemlab_dma_alloc_coherent,
 		    NULL, kmemlab_dma_free_coherent),
+	KMEMLAB_API_IF(KMALLOC_NOLOCK, "kmalloc_nolock", 0, GFP_KMALLOC_NOLOCK,
+		       kmemlab_max_kmalloc_cache, kmemlab_kmalloc_nolock,
+		       kmemlab_kfree_nolock, false, NULL),
+	/* It zeroes its pages itself (always __GFP_ZERO). */
+	KMEMLAB_API_IF(ALLOC_PAGES_NOLOCK, "alloc_pages_nolock",
+		       KMEMLAB_API_CAP_ORDER | CAP_ZEROES, GFP_PAGES_NOLOCK,
+		       kmemlab_max_pcp, kmemlab_alloc_pages_nolock,
+		       kmemlab___free_pages, true, NULL),
+	KMEMLAB_API_IF(KMEM_BUCKETS, "kmem_buckets", 0, GFP_BUCKETS,
+		       kmemlab_max_kmalloc, kmemlab_kmem_buckets_alloc,
+		       kmemlab_kfree, false, KMEMLAB_BUCKETS_NAME "-"),
 };
 
 const struct kmemlab_api_ops *kmemlab_api(u32 api)
@@ -441,15 +571,41 @@ const struct kmemlab_api_ops *kmemlab_api(u32 api)
 	return &kmemlab_apis[api];
 }
 
+/* The APIs the running kernel has (INFO.apis). */
 u64 kmemlab_apis_mask(void)
 {
 	u64 mask = 0;
 	u32 api;
 
 	for (api = 0; api < KMEMLAB_API_COUNT; api++)
-		if (kmemlab_apis[api].name)
+		if (kmemlab_apis[api].name && !kmemlab_apis[api].unavailable)
 			mask |= BIT_ULL(api);
 	return mask;
+}
+
+/**
+ * kmemlab_apis_init() - what the API table needs before the first request
+ *
+ * Return: 0, or -ENOMEM.
+ */
+int kmemlab_apis_init(void)
+{
+#if KMEMLAB_HAVE_KMEM_BUCKETS
+	kmemlab_buckets = kmem_buckets_create(KMEMLAB_BUCKETS_NAME, 0, 0, 0,
+					      NULL);
+	if (!kmemlab_buckets)
+		return -ENOMEM;
+#endif
+	return 0;
+}
+
+/* Undo kmemlab_apis_init(), once no allocation is left. */
+void kmemlab_apis_exit(void)
+{
+#if KMEMLAB_HAVE_KMEM_BUCKETS
+	kmemlab_buckets_destroy(kmemlab_buckets);
+	kmemlab_buckets = NULL;
+#endif
 }
 
 /**
@@ -535,7 +691,8 @@ int kmemlab_check_gfp(const struct kmemlab_api_ops *ops, u64 abi_gfp,
 	u64 zone = abi_gfp & kmemlab_gfp_bits(GFP_CLASS_ZONE);
 	bool sleeps = gfpflags_allow_blocking(kmemlab_gfp(abi_gfp));
 
-	if (!abi_gfp)
+	/* An API without base types (the nolock ones) takes no flag at all. */
+	if (!abi_gfp && (ops->gfp_ok & kmemlab_gfp_bits(GFP_CLASS_BASE)))
 		return kmemlab_refuse(why, -EINVAL, KMEMLAB_REASON_GFP_NONE,
 				      0, 0);
 	if (abi_gfp & ~ops->gfp_ok)
@@ -589,6 +746,10 @@ int kmemlab_check_call(u32 api, u32 context, u64 size,
 	*out = kmemlab_api(api);
 	if (!*out)
 		return kmemlab_refuse(why, -EINVAL, KMEMLAB_REASON_API, api, 0);
+	if ((*out)->unavailable)
+		return kmemlab_refuse(why, -EOPNOTSUPP,
+				      KMEMLAB_REASON_API_UNAVAILABLE, api,
+				      (*out)->unavailable);
 	if (!kmemlab_context_ok(context))
 		return kmemlab_refuse(why, -EINVAL, KMEMLAB_REASON_CONTEXT,
 				      context, 0);
@@ -659,6 +820,8 @@ unsigned int kmemlab_describe_apis(struct kmemlab_desc *d)
 			r->gfp = ops->gfp_ok;
 			r->max_size = kmemlab_api_max(ops, &r->limit);
 			r->admin_above = KMEMLAB_DESC_NO_LIMIT;
+			r->unavailable = ops->unavailable;
+			r->resize_unavailable = ops->resize_unavailable;
 		}
 		n++;
 	}

@@ -7,11 +7,14 @@
 #define KMEMLAB_COMPAT_H
 
 #include <linux/device.h>
+#include <linux/gfp.h>
 #include <linux/mmzone.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/swiotlb.h>
 #include <linux/version.h>
+#include <linux/vmalloc.h>
+#include <linux/kmemlab.h>
 
 /*
  * The largest order the page allocator serves. 6.4 made MAX_ORDER inclusive
@@ -66,6 +69,16 @@
 #define KMEMLAB_KMALLOC_COPIES	0
 #endif
 
+/* "<prefix><size>" as the slab names its size classes: "kmalloc-1k". */
+static inline void kmemlab_size_name(char *name, size_t len,
+				     const char *prefix, size_t size)
+{
+	if (size >= SZ_1K && !(size % SZ_1K))
+		snprintf(name, len, "%s%zuk", prefix, size / SZ_1K);
+	else
+		snprintf(name, len, "%s%zu", prefix, size);
+}
+
 /*
  * The name of the kmalloc cache whose objects are @usable bytes, for @flags.
  * struct kmem_cache is private to mm/, so the name is built the way
@@ -97,10 +110,7 @@ static inline bool kmemlab_kmalloc_cache_name(char *name, size_t len,
 		prefix = "kmalloc-cg-";
 	else if (type != KMALLOC_NORMAL && type == KMALLOC_RECLAIM)
 		prefix = "kmalloc-rcl-";
-	if (usable >= SZ_1K && !(usable % SZ_1K))
-		snprintf(name, len, "%s%zuk", prefix, usable / SZ_1K);
-	else
-		snprintf(name, len, "%s%zu", prefix, usable);
+	kmemlab_size_name(name, len, prefix, usable);
 	return true;
 }
 
@@ -162,6 +172,102 @@ static inline bool kmemlab_swiotlb_range(struct device *dev,
 #define kmemlab_nth_page(page, n)	nth_page(page, n)
 #else
 #define kmemlab_nth_page(page, n)	((page) + (n))
+#endif
+
+/*
+ * The allocator APIs newer than the oldest kernel kmemlab supports. Each is
+ * a row of the API table either way; KMEMLAB_HAVE_<API> is 1 where the
+ * kernel has it, else KMEMLAB_<API> says why (enum kmemlab_unavailable)
+ * and the row has no operations. Tested by feature where the headers tell (the API is a macro
+ * since memory allocation profiling, 6.10), by version only for argument
+ * lists, and through Module.symvers (Kbuild) for what a kernel declares but
+ * does not export.
+ */
+
+/* kmalloc_nolock() and kfree_nolock(): 6.18. */
+#ifdef kmalloc_nolock
+#define KMEMLAB_HAVE_KMALLOC_NOLOCK	1
+#define KMEMLAB_KMALLOC_NOLOCK	KMEMLAB_UNAVAILABLE_NONE
+#else
+#define KMEMLAB_HAVE_KMALLOC_NOLOCK	0
+#define KMEMLAB_KMALLOC_NOLOCK	KMEMLAB_UNAVAILABLE_KERNEL
+#endif
+
+/*
+ * alloc_pages_nolock(): 6.15 as try_alloc_pages(nid, order), renamed in
+ * 6.16, given gfp flags (only __GFP_ACCOUNT) in front in 6.18. Its pages go
+ * back with __free_pages() (free_pages_nolock() is not exported, and the
+ * driver frees in process context).
+ */
+#if defined(alloc_pages_nolock) && LINUX_VERSION_CODE >= KERNEL_VERSION(6, 18, 0)
+#define KMEMLAB_HAVE_ALLOC_PAGES_NOLOCK	1
+#define KMEMLAB_ALLOC_PAGES_NOLOCK	KMEMLAB_UNAVAILABLE_NONE
+#define kmemlab_alloc_pages_nolock(gfp, order)				\
+	alloc_pages_nolock(gfp, NUMA_NO_NODE, order)
+#elif defined(alloc_pages_nolock)
+#define KMEMLAB_HAVE_ALLOC_PAGES_NOLOCK	1
+#define KMEMLAB_ALLOC_PAGES_NOLOCK	KMEMLAB_UNAVAILABLE_NONE
+#define kmemlab_alloc_pages_nolock(gfp, order)				\
+	alloc_pages_nolock(NUMA_NO_NODE, order)
+#elif defined(try_alloc_pages)
+#define KMEMLAB_HAVE_ALLOC_PAGES_NOLOCK	1
+#define KMEMLAB_ALLOC_PAGES_NOLOCK	KMEMLAB_UNAVAILABLE_NONE
+#define kmemlab_alloc_pages_nolock(gfp, order)				\
+	try_alloc_pages(NUMA_NO_NODE, order)
+#else
+#define KMEMLAB_HAVE_ALLOC_PAGES_NOLOCK	0
+#define KMEMLAB_ALLOC_PAGES_NOLOCK	KMEMLAB_UNAVAILABLE_KERNEL
+#endif
+
+/*
+ * kmem_buckets_create() and kmem_buckets_alloc(): 6.11. With
+ * CONFIG_SLAB_BUCKETS off they exist but allocate from kmalloc-N.
+ */
+#if defined(kmem_buckets_alloc) && IS_ENABLED(CONFIG_SLAB_BUCKETS)
+#define KMEMLAB_HAVE_KMEM_BUCKETS	1
+#define KMEMLAB_KMEM_BUCKETS	KMEMLAB_UNAVAILABLE_NONE
+#elif defined(kmem_buckets_alloc)
+#define KMEMLAB_HAVE_KMEM_BUCKETS	0
+#define KMEMLAB_KMEM_BUCKETS	KMEMLAB_UNAVAILABLE_CONFIG
+#else
+#define KMEMLAB_HAVE_KMEM_BUCKETS	0
+#define KMEMLAB_KMEM_BUCKETS	KMEMLAB_UNAVAILABLE_KERNEL
+#endif
+
+/*
+ * kvrealloc() lost its old-size argument in 6.12 (it was a macro of four
+ * arguments in 6.10 and 6.11 already, so only the version tells).
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
+#define kmemlab_kvrealloc_call(p, old_size, size, gfp)	kvrealloc(p, size, gfp)
+#else
+#define kmemlab_kvrealloc_call(p, old_size, size, gfp)	kvrealloc(p, old_size, size, gfp)
+#endif
+
+/*
+ * vrealloc(): 6.12, where it is not exported to modules (Debian's 6.12);
+ * 7.2 exports it as vrealloc_node_align_noprof. Kbuild defines
+ * KMEMLAB_VREALLOC_EXPORTED from Module.symvers.
+ */
+#if defined(vrealloc) && defined(KMEMLAB_VREALLOC_EXPORTED)
+#define KMEMLAB_HAVE_VREALLOC	1
+#define KMEMLAB_VREALLOC	KMEMLAB_UNAVAILABLE_NONE
+#elif defined(vrealloc)
+#define KMEMLAB_HAVE_VREALLOC	0
+#define KMEMLAB_VREALLOC	KMEMLAB_UNAVAILABLE_EXPORT
+#else
+#define KMEMLAB_HAVE_VREALLOC	0
+#define KMEMLAB_VREALLOC	KMEMLAB_UNAVAILABLE_KERNEL
+#endif
+
+/*
+ * kmem_cache_create() takes a struct kmem_cache_args since 6.12 (a macro
+ * that also takes the old argument lists).
+ */
+#ifdef kmem_cache_create
+#define KMEMLAB_KMEM_CACHE_ARGS	1
+#else
+#define KMEMLAB_KMEM_CACHE_ARGS	0
 #endif
 
 #endif /* KMEMLAB_COMPAT_H */

@@ -237,6 +237,9 @@ static void kmemlab_backing(struct kmemlab_report *r, const struct kmemlab_buf *
 		}
 		if (buf->cache)
 			strscpy(r->cache, buf->cache->kname, sizeof(r->cache));
+		else if (object && buf->ops->cache_prefix)
+			kmemlab_size_name(r->cache, sizeof(r->cache),
+					  buf->ops->cache_prefix, object);
 		else if (object)
 			kmemlab_kmalloc_cache_name(r->cache, sizeof(r->cache),
 						   object, op->gfp);

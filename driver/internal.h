@@ -59,8 +59,8 @@ struct kmemlab_op;
  * @alloc: allocate @op->size bytes with @op->gfp; runs in the requested
  *	context, so it may only use @op and must not sleep unless the API or
  *	the gfp flags allow it. Returns the memory or NULL.
- * @resize: resize @op->old to @op->size bytes (REALLOC), like @alloc; NULL
- *	when the API cannot resize.
+ * @resize: resize @op->old (@op->old_size bytes) to @op->size bytes
+ *	(REALLOC), like @alloc; NULL when the API cannot resize.
  * @page_ptr: @alloc returns the first struct page of the pages, not an
  *	address: they may lie in highmem, where they have none. Their
  *	contents are reached through kmemlab_map() like everyone's.
@@ -68,6 +68,11 @@ struct kmemlab_op;
  *	ALLOC's unwinding), or in the context the bench allocated it in, so
  *	it must not sleep unless the row has %KMEMLAB_API_CAP_FREE_SLEEPS,
  *	and then BENCH runs the API in process context only.
+ * @unavailable: enum kmemlab_unavailable: why the running kernel lacks the
+ *	API (compat.h); then @alloc, @resize and @free are NULL.
+ * @resize_unavailable: likewise for a resize operation some kernels have.
+ * @cache_prefix: the API's own slab caches are named this and the size
+ *	("kmemlab_buckets-192"), not after kmalloc's; NULL: kmalloc's.
  */
 struct kmemlab_api_ops {
 	u32 api;
@@ -79,6 +84,9 @@ struct kmemlab_api_ops {
 	void *(*resize)(struct kmemlab_op *op);
 	bool page_ptr;
 	void (*free)(struct kmemlab_buf *buf);
+	u32 unavailable;
+	u32 resize_unavailable;
+	const char *cache_prefix;
 };
 
 /**
@@ -246,6 +254,7 @@ struct kmemlab_op {
 	unsigned int order;
 	struct kmem_cache *cache;
 	void *old;
+	size_t old_size;
 	void *ptr;
 	dma_addr_t dma;
 	u64 time_ns;
@@ -305,6 +314,8 @@ s64 kmemlab_dma_bytes(u64 abi_gfp, u64 size);
 /* apis.c */
 const struct kmemlab_api_ops *kmemlab_api(u32 api);
 u64 kmemlab_apis_mask(void);
+int kmemlab_apis_init(void);
+void kmemlab_apis_exit(void);
 int kmemlab_check_size(const struct kmemlab_api_ops *ops, u64 size,
 		       struct kmemlab_refusal *why);
 gfp_t kmemlab_gfp(u64 abi_gfp);

@@ -332,7 +332,7 @@ static int kmemlab_realloc_locked(struct kmemlab_dev *kd,
 	if (!ops->resize)
 		return kmemlab_refuse(why, -EINVAL,
 				      KMEMLAB_REASON_NOT_RESIZABLE, ops->api,
-				      0);
+				      ops->resize_unavailable);
 	ret = kmemlab_check_alloc(ops, req->gfp, req->size, req->context,
 				  why);
 	if (ret)
@@ -345,6 +345,7 @@ static int kmemlab_realloc_locked(struct kmemlab_dev *kd,
 		return ret;
 	op.ops = ops;
 	op.old = buf->ptr;
+	op.old_size = buf->report.size;
 	op.order = kmemlab_order(req->size);
 	ret = kmemlab_run(&op, req->context);
 	if (!ret && !op.ptr)

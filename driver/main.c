@@ -428,9 +428,12 @@ static int __init kmemlab_init(void)
 	    dma_bits < 24 || dma_bits > 64)
 		return -EINVAL;
 	kmemlab_init_api_attrs();
-	ret = alloc_chrdev_region(&kmemlab_devt, 0, KMEMLAB_MINORS, "kmemlab");
+	ret = kmemlab_apis_init();
 	if (ret)
 		return ret;
+	ret = alloc_chrdev_region(&kmemlab_devt, 0, KMEMLAB_MINORS, "kmemlab");
+	if (ret)
+		goto err_apis;
 	kmemlab_class = kmemlab_class_create("kmemlab");
 	if (IS_ERR(kmemlab_class)) {
 		ret = PTR_ERR(kmemlab_class);
@@ -457,6 +460,8 @@ err_class:
 	class_destroy(kmemlab_class);
 err_region:
 	unregister_chrdev_region(kmemlab_devt, KMEMLAB_MINORS);
+err_apis:
+	kmemlab_apis_exit();
 	return ret;
 }
 
@@ -466,6 +471,7 @@ static void __exit kmemlab_exit(void)
 	platform_driver_unregister(&kmemlab_driver);
 	class_destroy(kmemlab_class);
 	unregister_chrdev_region(kmemlab_devt, KMEMLAB_MINORS);
+	kmemlab_apis_exit();
 }
 
 module_init(kmemlab_init);

@@ -143,13 +143,48 @@ teardown() {
 	assert_output --partial "EINVAL: __GFP_NOFAIL needs a base type that may sleep"
 }
 
-@test "reason NOT_RESIZABLE: realloc of a vmalloc handle" {
+@test "reason NOT_RESIZABLE: realloc of a get_free_pages handle" {
 	local h
+	h=$(alloc_handle --api get_free_pages --size 8k)
+	run -0 abi-probe realloc handle="$h" context=1 size=16384 gfp=1 "${WHY[@]}"
+	assert_refusal EINVAL NOT_RESIZABLE "$(uapi KMEMLAB_API_GET_FREE_PAGES)" 0
+	run -1 kmemlab realloc "$h" --size 16k
+	assert_output --partial "EINVAL: handle $h is a get_free_pages allocation, which cannot be resized; $(apis_with resizable) can"
+}
+
+@test "reason NOT_RESIZABLE with the kernel's reason: vmalloc where vrealloc() is missing" {
+	local h why
+	why=$(kmemlab apis -o NAME,RESIZE -n -r | awk '$1 == "vmalloc" { print $2 }')
+	[[ $why != yes ]] || skip "this kernel exports vrealloc(): 45-apis resizes vmalloc"
 	h=$(alloc_handle --api vmalloc --size 8k)
 	run -0 abi-probe realloc handle="$h" context=1 size=16384 gfp=1 "${WHY[@]}"
-	assert_refusal EINVAL NOT_RESIZABLE "$(uapi KMEMLAB_API_VMALLOC)"
+	assert_refusal EINVAL NOT_RESIZABLE "$(uapi KMEMLAB_API_VMALLOC)" \
+		"$(uapi "KMEMLAB_UNAVAILABLE_$(case $why in not-in-kernel) echo KERNEL ;;
+			not-exported) echo EXPORT ;; *) echo CONFIG ;; esac)")"
 	run -1 kmemlab realloc "$h" --size 16k
-	assert_output --partial "EINVAL: handle $h is a vmalloc allocation, which cannot be resized; $(apis_with resizable) can"
+	assert_output --partial "EINVAL: handle $h is a vmalloc allocation, whose resize operation is"
+}
+
+@test "reason API_UNAVAILABLE: every API the kernel lacks, with the driver's reason" {
+	local name value why n=0 code
+	while read -r name value why; do
+		[[ $why != yes ]] || continue
+		case $why in
+		not-in-kernel) code=KERNEL ;; not-exported) code=EXPORT ;;
+		config-off) code=CONFIG ;; *) fail "$name: unknown availability $why" ;;
+		esac
+		run -0 abi-probe alloc api=$((value)) context=1 size=64 gfp=0 "${WHY[@]}"
+		assert_refusal EOPNOTSUPP API_UNAVAILABLE $((value)) "$(uapi "KMEMLAB_UNAVAILABLE_$code")"
+		run -0 abi-probe bench api=$((value)) context=1 size=64 gfp=0 pattern=1 \
+			threads=1 iterations=10 "${WHY[@]}"
+		assert_refusal EOPNOTSUPP API_UNAVAILABLE $((value))
+		run -1 kmemlab alloc --api "$name" --size 64
+		assert_output --partial "EOPNOTSUPP: $name is "
+		assert_output --partial "($(uname -r))"
+		n=$((n + 1))
+	done < <(kmemlab apis -o NAME,VALUE,AVAILABLE -n -r)
+	((n > 0)) || skip "this kernel ($(uname -r)) has every API the driver knows"
+	echo "# $n APIs this kernel lacks" >&3
 }
 
 @test "reason NOT_BENCHABLE: bench of device-managed memory" {

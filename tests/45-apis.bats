@@ -36,14 +36,6 @@ load helpers
 	[[ $(live_bytes) -eq 300 ]]
 }
 
-@test "realloc of a vmalloc handle is refused: krealloc is for kmalloc memory" {
-	local h
-	h=$(alloc_handle --api vmalloc --size 8k)
-	run -1 kmemlab realloc "$h" --size 16k
-	assert_output --partial "EINVAL"
-	assert_output --partial "krealloc"
-}
-
 @test "kvmalloc takes the slab path when small and vmalloc when kmalloc cannot" {
 	run -0 kmemlab alloc --api kvmalloc --size 2k -o BACKING -n -r
 	assert_output "slab"
@@ -252,4 +244,97 @@ load helpers
 	assert_output --partial "EINVAL"
 	run -0 abi-probe fill handle="$h" pattern=256
 	assert_output "EINVAL"
+}
+
+# ---- the APIs a kernel gained since 6.1: each one skips with the driver's
+# reason where the running kernel lacks it ----
+
+# One byte above $2, API $1 (KMEMLAB_API_ suffix) is E2BIG for the limit $3
+# (KMEMLAB_LIMIT_ suffix); then free what the test made.
+refused_above() {
+	run -0 abi-probe alloc api="$(uapi "KMEMLAB_API_$1")" context=1 \
+		size=$(($2 + 1)) gfp=0 '?reason' '?rarg'
+	assert_output "E2BIG reason=$(uapi KMEMLAB_REASON_SIZE_MAX) rarg=$(uapi "KMEMLAB_LIMIT_$3")"
+	kmemlab free --all >/dev/null
+}
+
+@test "kmalloc_nolock allocates in every context, hardirq included, from kmalloc's own caches" {
+	need_api kmalloc_nolock
+	local ctx cache
+	cache=$(field CACHE kmemlab alloc --api kmalloc --size 100)
+	for ctx in $(kmemlab contexts -o NAME -n -r); do
+		run -0 kmemlab alloc --api kmalloc_nolock --size 100 --context "$ctx" \
+			-o BACKING,CACHE,SEEN -n -r
+		assert_output --regexp "^slab $cache "
+	done
+	run -0 kmemlab alloc --api kmalloc_nolock --size 100 --context hardirq -o SEEN -n -r
+	assert_output --partial hardirq
+	kmemlab free --all >/dev/null
+}
+
+@test "kmalloc_nolock serves up to the largest kmalloc cache and no further" {
+	need_api kmalloc_nolock
+	local max
+	max=$(kmemlab apis -o NAME,MAX,LIMIT -n -r -b | awk '$1 == "kmalloc_nolock" { print $2, $3 }')
+	[[ ${max#* } == KMALLOC_MAX_CACHE_SIZE ]]
+	max=${max% *}
+	# The kernel's own answer at the limit: a slab object, not pages.
+	run -0 kmemlab alloc --api kmalloc_nolock --size "$max" -o BACKING -n -r
+	assert_output slab
+	refused_above KMALLOC_NOLOCK "$max" KMALLOC_CACHE
+}
+
+@test "alloc_pages_nolock gives zeroed pages in hardirq context, up to the per-CPU lists' order" {
+	need_api alloc_pages_nolock
+	local max h
+	max=$(kmemlab apis -o NAME,MAX -n -r -b | awk '$1 == "alloc_pages_nolock" { print $2 }')
+	h=$(alloc_handle --api alloc_pages_nolock --size "$max" --context hardirq)
+	run -0 kmemlab list -o HANDLE,BACKING,ZEROED,SEEN -n -r
+	assert_line --regexp "^$h pages yes .*hardirq"
+	run -0 kmemlab verify "$h" --pattern 0
+	refused_above ALLOC_PAGES_NOLOCK "$max" PCP_ORDER
+}
+
+@test "kmem_buckets allocates from the module's own caches, and unload takes them away" {
+	need_api kmem_buckets
+	local cache bucket
+	cache=$(field CACHE kmemlab alloc --api kmalloc --size 100)
+	bucket=$(field CACHE kmemlab alloc --api kmem_buckets --size 100)
+	# The same size class as kmalloc's, in a cache of its own.
+	[[ $bucket == kmemlab_buckets-${cache#kmalloc-} ]] || fail "kmalloc: $cache, buckets: $bucket"
+	# The kernel's own list of caches, as the report named it.
+	run -0 awk -v c="$bucket" '$1 == c { print $2 }' /proc/slabinfo
+	(( output >= 1 )) || fail "$bucket: $output active objects"
+	kmemlab free --all >/dev/null
+	fresh_module
+	run -0 grep -c '^kmemlab_buckets-' /proc/slabinfo
+	(( output > 0 ))
+	unload_module
+	run -1 grep -c '^kmemlab_buckets-' /proc/slabinfo
+	fresh_module
+}
+
+@test "kvrealloc grows a kvmalloc buffer from slab to vmalloc and keeps its contents" {
+	local h big
+	# Past KMALLOC_MAX_SIZE, where kmalloc cannot follow.
+	big=$(($(kmemlab info -J | jq -e '.info[0]["kmalloc-max-size"]') * 2))
+	h=$(alloc_handle --api kvmalloc --size 4k)
+	kmemlab fill "$h" --pattern 0x6b
+	run -0 kmemlab realloc "$h" --size "$big" -o HANDLE,SIZE,BACKING -n -r -b
+	assert_output "$h $big vmalloc"
+	run -0 kmemlab verify "$h" --pattern 0x6b --length 4096
+	[[ $(live_bytes) -eq $big ]]
+	kmemlab free --all >/dev/null
+}
+
+@test "vrealloc grows a vmalloc buffer where the kernel exports it" {
+	local h why
+	why=$(kmemlab apis -o NAME,RESIZE -n -r | awk '$1 == "vmalloc" { print $2 }')
+	[[ $why == yes ]] || skip "vrealloc(): $why ($(uname -r))"
+	h=$(alloc_handle --api vmalloc --size 8k)
+	kmemlab fill "$h" --pattern 0x2d
+	run -0 kmemlab realloc "$h" --size 1M -o HANDLE,SIZE,BACKING -n -r -b
+	assert_output "$h 1048576 vmalloc"
+	run -0 kmemlab verify "$h" --pattern 0x2d --length 8192
+	kmemlab free --all >/dev/null
 }

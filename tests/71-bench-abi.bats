@@ -77,16 +77,16 @@ assert_complete() {
 }
 
 @test "every API the bench runs completes with whole distributions" {
-	local value max props size n=0
-	# Every API the driver describes but the ones it says bench cannot time.
-	while read -r value max props; do
+	local name value max props size n=0
+	# Every API the kernel has but the ones the driver says bench cannot time.
+	while read -r name value max props; do
 		[[ ,$props, == *,no-bench,* ]] && continue
 		size=$((max < 4096 ? max : 4096))
-		bench api=$((value)) context=1 size="$size" gfp=1 pattern=1 \
-			threads=1 iterations=200
+		bench api=$((value)) context=1 size="$size" gfp="$(api_gfp "$name")" \
+			pattern=1 threads=1 iterations=200
 		assert_complete 200
 		n=$((n + 1))
-	done < <(kmemlab apis -o VALUE,MAX,PROPERTIES -n -r -b)
+	done < <(apis_here NAME,VALUE,MAX,PROPERTIES -b)
 	(( n >= 12 )) || fail "only $n APIs benched"
 }
 
@@ -188,7 +188,7 @@ assert_complete() {
 		run -0 abi-probe bench "${KMALLOC[@]}" iterations=10 api=$((value)) '?reason'
 		assert_output "EINVAL reason=$(uapi KMEMLAB_REASON_NOT_BENCHABLE)"
 		n=$((n + 1))
-	done < <(kmemlab apis -o VALUE,PROPERTIES -n -r)
+	done < <(apis_here VALUE,PROPERTIES)
 	(( n > 0 )) || fail "no API is described as no-bench"
 }
 

@@ -87,6 +87,33 @@ assert_refusal() {
 	assert_output --regexp "^$errno reason=$(uapi "KMEMLAB_REASON_$reason") rarg=$arg rvalue=$value\$"
 }
 
+# "kmemlab apis -o COLS -n -r [OPTIONS]" for the APIs the running kernel
+# has (AVAILABLE yes); the others are tested for saying why (31-refusals,
+# 45-apis).
+apis_here() {
+	local cols=$1
+	shift
+	kmemlab apis -o "$cols,AVAILABLE" -n -r "$@" | awk '$NF == "yes" { NF--; print }'
+}
+
+# The ABI gfp value an ALLOC of API $1 (a name) gets by default, as the CLI
+# picks it from the driver's description: GFP_KERNEL where the API takes it,
+# nothing where it takes no base type.
+api_gfp() {
+	local gfp
+	gfp=$(kmemlab apis -o NAME,GFP -n -r | awk -v a="$1" '$1 == a { print $2 }')
+	if [[ "|$gfp|" == *"|GFP_KERNEL|"* ]]; then uapi KMEMLAB_GFP_KERNEL; else echo 0; fi
+}
+
+# Skip the test unless the running kernel has API $1, with the driver's
+# reason: never passed vacuously.
+need_api() {
+	local why
+	why=$(kmemlab apis -o NAME,AVAILABLE -n -r | awk -v a="$1" '$1 == a { print $2 }')
+	[[ -n $why ]] || fail "the driver does not describe $1"
+	[[ $why == yes ]] || skip "$1: $why ($(uname -r))"
+}
+
 # The APIs the driver describes with property $1, as the CLI lists names:
 # "kcalloc, devm_kcalloc".
 apis_with() {

@@ -166,7 +166,8 @@ static int load_apis(void)
 		const struct kmemlab_desc *r = &recs[i];
 		struct api *a = &apis[napis];
 
-		if (r->kind != KMEMLAB_DESC_API)
+		/* An API the kernel lacks only ever says so (46-describe). */
+		if (r->kind != KMEMLAB_DESC_API || r->unavailable)
 			continue;
 		a->api = r->id;
 		memcpy(a->name, r->name, sizeof(a->name) - 1);
@@ -273,8 +274,11 @@ static void forget(struct worker *w, unsigned int i)
 
 static uint64_t pick_one(uint64_t mask)
 {
-	unsigned int n = __builtin_popcountll(mask), k = tl_rnd_below(n);
+	unsigned int n = __builtin_popcountll(mask), k;
 
+	if (!n)		/* an API with no base type (kmalloc_nolock) */
+		return 0;
+	k = tl_rnd_below(n);
 	while (k--)
 		mask &= mask - 1;
 	return mask & -mask;
@@ -539,7 +543,8 @@ static void op_realloc(struct worker *w, unsigned int i)
 		req.size = l->size;
 	req.context = KMEMLAB_CTX_PROCESS;
 	req.gfp = pick_one(l->api->bases);
-	if (tl_rnd_below(2)) {
+	/* kvrealloc() and vrealloc() may sleep, as their APIs do */
+	if (!l->api->sleeps && tl_rnd_below(2)) {
 		req.context = KMEMLAB_CTX_ATOMIC + tl_rnd_below(3);
 		req.gfp = pick_one(l->api->bases & nosleep_bases);
 	}

@@ -62,6 +62,10 @@ static uint32_t predict(const struct kmemlab_desc *api, const struct kmemlab_des
 	uint64_t caps = gfp_caps(gfp);
 	bool ctx_sleeps = ctx->caps & KMEMLAB_CTX_CAP_SLEEPS;
 
+	if (api->unavailable)
+		return KMEMLAB_REASON_API_UNAVAILABLE;
+	if (!gfp && (gfp_caps(api->gfp) & KMEMLAB_GFP_CAP_BASE))
+		return KMEMLAB_REASON_GFP_NONE;
 	if (gfp & ~api->gfp)
 		return KMEMLAB_REASON_GFP_NOT_TAKEN;
 	if (!ctx_sleeps && (api->caps & KMEMLAB_API_CAP_SLEEPS))
@@ -148,7 +152,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "walk: DESCRIBE: %s\n", strerror(err));
 		return 2;
 	}
-	/* No base type at all is a combination too. */
+	/* No base type at all is a combination too, and no flag at all. */
 	bases[nbases++] = 0;
 	others[nothers++] = 0;
 	for (unsigned int i = 0; (g = nth(KMEMLAB_DESC_GFP, i)); i++) {
@@ -161,8 +165,7 @@ int main(int argc, char **argv)
 		for (unsigned int c = 0; (ctx = nth(KMEMLAB_DESC_CONTEXT, c)); c++)
 			for (unsigned int b = 0; b < nbases; b++)
 				for (unsigned int o = 0; o < nothers; o++)
-					if (bases[b] | others[o])
-						one(fd, api, ctx, bases[b] | others[o], &t);
+					one(fd, api, ctx, bases[b] | others[o], &t);
 	printf("%lu requests, %lu accepted, %lu refused, %lu disagreements\n",
 	       t.requests, t.accepted, t.refused, t.wrong);
 	close(fd);

@@ -27,7 +27,8 @@ static const struct cli_opt api_opts[] = {
 static const struct cli_opt req_opts[] = {
 	{ "size", 's', "SIZE", "bytes, with k/m/g for KiB/MiB/GiB; for kcalloc the element size" },
 	{ "order", OPT_ORDER, "N", "instead of --size: the page size << N" },
-	{ "gfp", 'g', "FLAGS", "GFP flags, e.g. 'GFP_KERNEL|__GFP_ZERO' (default GFP_KERNEL)" },
+	{ "gfp", 'g', "FLAGS", "GFP flags, e.g. 'GFP_KERNEL|__GFP_ZERO' (default GFP_KERNEL; none "
+	  "for an API that takes no base type, as kmalloc_nolock)" },
 	{ "context", 'c', "CTX", "process, atomic, softirq or hardirq (default process)" },
 	{ 0 }
 };
@@ -49,7 +50,9 @@ struct req_args {
 	uint32_t context;
 };
 
-#define REQ_ARGS_INIT { .gfp = KMEMLAB_GFP_KERNEL, .context = KMEMLAB_CTX_PROCESS }
+/* No --gfp: api_default_gfp() once the driver has described the API. */
+#define GFP_DEFAULT	UINT64_MAX
+#define REQ_ARGS_INIT { .gfp = GFP_DEFAULT, .context = KMEMLAB_CTX_PROCESS }
 
 /* Take option @c if it is one of req_opts. */
 static bool req_arg(const struct cli *cli, int c, struct req_args *r)
@@ -128,6 +131,8 @@ static int submit(struct cli *cli, struct alloc_req *req,
 	fd = cli_open_with_table(cli, &t, REPORT_TABLE, &report_columns);
 	if (fd < 0)
 		return EXIT_FAILURE;
+	if (req->gfp == GFP_DEFAULT)
+		req->gfp = *req->gfp_in = api_default_gfp(req->api, KMEMLAB_GFP_KERNEL);
 	err = op(fd, arg);
 	if (err) {
 		out_free(&t, 1);
@@ -180,7 +185,7 @@ static int run_alloc(struct cli *cli, int argc, char **argv)
 	req = (struct alloc_req){
 		.api = api_by_value(a.api), .context = a.context, .size = a.size,
 		.gfp = a.gfp, .count = a.count, .align = a.align, .flags = a.flags,
-		.name = a.name,
+		.name = a.name, .gfp_in = &a.gfp,
 	};
 	return submit(cli, &req, do_alloc, &a, &a.report, &a.refusal);
 }
@@ -223,7 +228,7 @@ static int run_realloc(struct cli *cli, int argc, char **argv)
 	req_apply(cli, &r, &re.size, &re.gfp, &re.context);
 	req = (struct alloc_req){
 		.context = re.context, .size = re.size, .gfp = re.gfp,
-		.name = "", .handle = re.handle,
+		.name = "", .handle = re.handle, .gfp_in = &re.gfp,
 	};
 	return submit(cli, &req, do_realloc, &re, &re.report, &re.refusal);
 }
@@ -233,7 +238,7 @@ static const struct cli_opt *const realloc_optsets[] = { req_opts, NULL };
 const struct cmd cmd_realloc = {
 	.name = "realloc",
 	.args = "HANDLE",
-	.summary = "resize a kmalloc-family allocation with krealloc()",
+	.summary = "resize an allocation with its API's krealloc(), kvrealloc() or vrealloc()",
 	.flags = CMD_DEVICE | CMD_OUTPUT | CMD_COLUMNS,
 	.opts = realloc_optsets,
 	.columns = &report_columns,

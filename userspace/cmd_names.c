@@ -17,7 +17,7 @@
 /* The API-only columns come last: the other tables have the first six. */
 enum {
 	NC_NAME, NC_VALUE, NC_PROPERTIES, NC_ADMIN, NC_MAX, NC_DESC,
-	NC_BACKING, NC_FREE, NC_GFP, NC_LIMIT,
+	NC_BACKING, NC_FREE, NC_GFP, NC_LIMIT, NC_AVAILABLE, NC_RESIZE,
 };
 
 static const struct out_col name_cols[] = {
@@ -33,10 +33,15 @@ static const struct out_col name_cols[] = {
 	[NC_FREE] = { "FREE", OUT_STR, 0, 0, "the function that frees it" },
 	[NC_GFP] = { "GFP", OUT_STR, 0, 0, "the GFP flags it takes" },
 	[NC_LIMIT] = { "LIMIT", OUT_STR, 0, 0, "what sets MAX" },
+	[NC_AVAILABLE] = { "AVAILABLE", OUT_STR, 0, 0,
+			   "yes, or why the running kernel lacks it" },
+	[NC_RESIZE] = { "RESIZE", OUT_STR, 0, 0,
+			"yes, no, or why the running kernel lacks its resize" },
 };
 
 static const struct out_colset api_columns = {
-	name_cols, ARRAY_SIZE(name_cols), "NAME,MAX,BACKING,FREE,PROPERTIES,DESCRIPTION",
+	name_cols, ARRAY_SIZE(name_cols),
+	"NAME,AVAILABLE,MAX,BACKING,FREE,PROPERTIES,DESCRIPTION",
 };
 
 static const struct out_colset name_columns = {
@@ -51,7 +56,18 @@ static const char *const limit_names[KMEMLAB_LIMIT_COUNT] = {
 	[KMEMLAB_LIMIT_INT_MAX] = "INT_MAX",
 	[KMEMLAB_LIMIT_SIZE_T] = "SIZE_MAX",
 	[KMEMLAB_LIMIT_ORDER_1] = "order-1",
+	[KMEMLAB_LIMIT_KMALLOC_CACHE] = "KMALLOC_MAX_CACHE_SIZE",
+	[KMEMLAB_LIMIT_PCP_ORDER] = "PAGE_ALLOC_COSTLY_ORDER",
 };
+
+/* "yes", or the reason the kernel lacks it; NULL without the driver's word. */
+static const char *availability(const struct kmemlab_desc *d, uint32_t why,
+				char *buf, size_t len)
+{
+	if (!d)
+		return NULL;
+	return why ? name_of(&unavailable_names, why, buf, len) : "yes";
+}
 
 /* One row of @n; @api is its api_row for the API table. */
 static void name_row(struct out_table *t, const struct name_table *n,
@@ -83,6 +99,13 @@ static void name_row(struct out_table *t, const struct name_table *n,
 	out_str(t, NC_GFP, r->drv ? gfp_format(r->drv->gfp, buf, sizeof(buf)) : NULL);
 	out_str(t, NC_LIMIT, r->drv && r->drv->limit < KMEMLAB_LIMIT_COUNT ?
 		limit_names[r->drv->limit] : NULL);
+	out_str(t, NC_AVAILABLE, availability(r->drv, r->drv ? r->drv->unavailable : 0,
+					       buf, sizeof(buf)));
+	if (r->drv && !r->drv->resize_unavailable)
+		out_str(t, NC_RESIZE, r->drv->caps & KMEMLAB_API_CAP_RESIZE ? "yes" : "no");
+	else
+		out_str(t, NC_RESIZE, availability(r->drv, r->drv ? r->drv->resize_unavailable : 0,
+						   buf, sizeof(buf)));
 }
 
 static void removed_rows(struct out_table *t)

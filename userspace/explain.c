@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "explain.h"
@@ -29,6 +30,18 @@ struct why {
 };
 
 /* ---- helpers ---- */
+
+/* "not in this kernel version", as unavailable_names describes @why. */
+static const char *unavailable_text(uint64_t why, char *buf, size_t len)
+{
+	const struct name_row *r = name_by_value(&unavailable_names, why);
+
+	if (r)
+		return r->desc;
+	snprintf(buf, len, "unavailable (reason %llu)",
+		 (unsigned long long)why);
+	return buf;
+}
 
 /* Bytes the request asks for: count * size for the array APIs. */
 static uint64_t total(const struct why *w)
@@ -288,12 +301,30 @@ static void say_nofail_no_reclaim(const struct why *w, struct errmsg *m)
 
 static void say_not_resizable(const struct why *w, struct errmsg *m)
 {
-	char apis[256], buf[32];
+	char apis[256], buf[32], why[64];
 
+	if (w->r->value) {
+		errmsg_set(m, "allocate with an API that can be resized to resize it later",
+			   "handle %u is a %s allocation, whose resize operation is %s",
+			   w->req->handle, name_of(&api_names, w->r->arg, buf, sizeof(buf)),
+			   unavailable_text(w->r->value, why, sizeof(why)));
+		return;
+	}
 	errmsg_set(m, "allocate with an API that can be resized to resize it later",
 		   "handle %u is a %s allocation, which cannot be resized; %s can",
 		   w->req->handle, name_of(&api_names, w->r->arg, buf, sizeof(buf)),
 		   rows_with(&api_names, KMEMLAB_API_CAP_RESIZE, 0, apis, sizeof(apis)));
+}
+
+static void say_api_unavailable(const struct why *w, struct errmsg *m)
+{
+	char buf[32], why[64], rel[80];
+	struct utsname u;
+
+	snprintf(rel, sizeof(rel), "%s", uname(&u) ? "this kernel" : u.release);
+	errmsg_set(m, "'kmemlab apis' shows which APIs this kernel has",
+		   "%s is %s (%s)", name_of(&api_names, w->r->arg, buf, sizeof(buf)),
+		   unavailable_text(w->r->value, why, sizeof(why)), rel);
 }
 
 static void say_not_benchable(const struct why *w, struct errmsg *m)
@@ -575,6 +606,7 @@ static const struct {
 	[KMEMLAB_REASON_ALLOCATOR] = { ENOMEM, say_allocator },
 	[KMEMLAB_REASON_DRIVER_NOMEM] = { ENOMEM, say_driver_nomem },
 	[KMEMLAB_REASON_HANDLES] = { EBUSY, say_handles },
+	[KMEMLAB_REASON_API_UNAVAILABLE] = { EOPNOTSUPP, say_api_unavailable },
 };
 
 /* Without a reason (or one this CLI does not know): the errno alone. */

@@ -26,6 +26,7 @@ struct alloc_req {
 	uint32_t flags;			/* KMEMLAB_ALLOC_* */
 	const char *name;		/* kmem_cache name, "" when none */
 	uint32_t handle;		/* REALLOC: the handle; ALLOC: 0 */
+	__u64 *gfp_in;			/* the request's own gfp field */
 };
 
 /*

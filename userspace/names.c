@@ -118,6 +118,18 @@ static const struct api_row api_rows[] = {
 	    "dma_alloc_coherent(): zeroed pages within the device's DMA mask, "
 	    "mapped for it", NULL },
 	  PAGES, "dma_free_coherent" },
+	{ { "kmalloc_nolock", NULL, KMEMLAB_API_KMALLOC_NOLOCK, 0,
+	    "kmalloc_nolock(): a slab object from any context, failing rather "
+	    "than spinning on a lock (Linux 6.18)", NULL },
+	  SLAB, "kfree_nolock" },
+	{ { "alloc_pages_nolock", NULL, KMEMLAB_API_ALLOC_PAGES_NOLOCK, 0,
+	    "alloc_pages_nolock(): zeroed pages from any context, from the "
+	    "per-CPU lists only (Linux 6.16)", NULL },
+	  PAGES, "__free_pages" },
+	{ { "kmem_buckets", "kmem_buckets_alloc", KMEMLAB_API_KMEM_BUCKETS, 0,
+	    "kmem_buckets_alloc(): kmalloc() from the module's own size buckets, "
+	    "caches apart from kmalloc-N (Linux 6.11)", NULL },
+	  SLAB | PAGES, "kfree" },
 };
 struct name_table api_names = OPTION_TABLE("API", api_rows, false, &api_caps, "api");
 
@@ -250,6 +262,17 @@ static const struct name_row bench_pattern_rows[] = {
 	  "N allocs, then N frees: the allocator refills and drains", NULL },
 };
 const struct name_table bench_pattern_names = TABLE("pattern", bench_pattern_rows, false, NULL);
+
+/* Why the running kernel lacks an API or a resize operation. */
+static const struct name_row unavailable_rows[] = {
+	{ "not-in-kernel", NULL, KMEMLAB_UNAVAILABLE_KERNEL, 0,
+	  "not in this kernel version", NULL },
+	{ "not-exported", NULL, KMEMLAB_UNAVAILABLE_EXPORT, 0,
+	  "in this kernel, but not exported to modules", NULL },
+	{ "config-off", NULL, KMEMLAB_UNAVAILABLE_CONFIG, 0,
+	  "compiled out by this kernel's configuration", NULL },
+};
+const struct name_table unavailable_names = TABLE("reason", unavailable_rows, false, NULL);
 
 /* ---- generic lookups ---- */
 
@@ -556,4 +579,19 @@ bool names_load_device(unsigned int device)
 uint64_t api_gfp_ok(const struct api_row *api)
 {
 	return api && api->n.drv ? api->n.drv->gfp : 0;
+}
+
+uint64_t api_default_gfp(const struct api_row *api, uint64_t base)
+{
+	uint64_t bases = 0;
+
+	if (!api || !api->n.drv)
+		return base;
+	for (size_t i = 0; i < gfp_names.count; i++) {
+		const struct name_row *g = name_at(&gfp_names, i);
+
+		if (g->drv && (g->drv->caps & KMEMLAB_GFP_CAP_BASE))
+			bases |= g->value;
+	}
+	return api->n.drv->gfp & bases ? base : 0;
 }

@@ -67,6 +67,7 @@ extern const struct name_table region_names;
 extern const struct name_table dma_mode_names;
 extern const struct name_table dma_dir_names;
 extern const struct name_table bench_pattern_names;
+extern const struct name_table unavailable_names;
 /* Every table above, NULL-terminated. */
 extern const struct name_table *const name_tables[];
 extern const struct removed_gfp removed_gfps[];
@@ -103,6 +104,12 @@ bool names_load_device(unsigned int device);
 bool names_loaded(void);
 /* The GFP bits @api takes, as the driver says (0 before names_load()). */
 uint64_t api_gfp_ok(const struct api_row *api);
+/*
+ * The gfp flags a request of @api (NULL: unknown) gets without --gfp:
+ * @base (GFP_KERNEL, GFP_ATOMIC) where the API takes it, nothing where the
+ * driver says it takes no base type at all (kmalloc_nolock).
+ */
+uint64_t api_default_gfp(const struct api_row *api, uint64_t base);
 
 const struct api_row *api_find(const char *name);
 const struct api_row *api_by_value(uint32_t value);

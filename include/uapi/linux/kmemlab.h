@@ -18,6 +18,9 @@
  *  -ENODEV  the device was unbound while the file was open; BENCH, FILL and
  *           VERIFY, which can run for seconds, also stop and return it when
  *           an unbind begins while they run, so the unbind never waits.
+ *           Copies from and to the caller's memory are made with the
+ *           device left (a fault on it may take any time): an unbind can
+ *           come in between, and the call then returns -ENODEV too.
  *  -EINTR   a signal arrived while waiting for the device lock, or while
  *           BENCH, FILL or VERIFY ran (what FILL wrote stays written).
  * Opening /dev/kmemlabN is -EACCES for callers outside its group (the udev
@@ -29,7 +32,7 @@
  *  - %KMEMLAB_GFP_NOFAIL;
  *  - more than one page (PAGE_SIZE) in an allocation that may not sleep: a
  *    context other than %KMEMLAB_CTX_PROCESS, or a base type that cannot
- *    reclaim (%KMEMLAB_GFP_ATOMIC, %KMEMLAB_GFP_NOWAIT);
+ *    reclaim (%KMEMLAB_GFP_ATOMIC, %KMEMLAB_GFP_NOWAIT, or none at all);
  *  - more than 64 KiB of %KMEMLAB_GFP_DMA in one allocation;
  *  - creating a kmem_cache (an object from a live one is allowed);
  *  - raw kernel addresses: without CAP_SYS_ADMIN they read 0.
@@ -76,7 +79,20 @@
  *	for the platform device, within its DMA mask.
  * @KMEMLAB_API_KVCALLOC: kvcalloc() of @count elements of @size bytes /
  *	kvfree().
+ * @KMEMLAB_API_KMALLOC_NOLOCK: kmalloc_nolock() / kfree_nolock() (Linux
+ *	6.18): from any context, never spinning on a lock; takes only
+ *	__GFP_ZERO and __GFP_ACCOUNT, no base type.
+ * @KMEMLAB_API_ALLOC_PAGES_NOLOCK: alloc_pages_nolock() / __free_pages()
+ *	(Linux 6.16; try_alloc_pages() in 6.15): pages from any context, at
+ *	most the per-CPU lists' order; always zeroed.
+ * @KMEMLAB_API_KMEM_BUCKETS: kmem_buckets_alloc() / kfree() (Linux 6.11,
+ *	CONFIG_SLAB_BUCKETS): kmalloc from the module's own set of size
+ *	buckets, caches apart from kmalloc-N.
  * @KMEMLAB_API_COUNT: one past the last valid value.
+ *
+ * Every value is known to every build of the driver; one the running kernel
+ * lacks is described with a non-zero struct kmemlab_desc.unavailable, and
+ * requests for it fail with -EOPNOTSUPP, %KMEMLAB_REASON_API_UNAVAILABLE.
  */
 enum kmemlab_api {
 	KMEMLAB_API_KMALLOC = 1,
@@ -96,6 +112,9 @@ enum kmemlab_api {
 	KMEMLAB_API_DEVM_KCALLOC = 15,
 	KMEMLAB_API_DMA_ALLOC_COHERENT = 16,
 	KMEMLAB_API_KVCALLOC = 17,
+	KMEMLAB_API_KMALLOC_NOLOCK = 18,
+	KMEMLAB_API_ALLOC_PAGES_NOLOCK = 19,
+	KMEMLAB_API_KMEM_BUCKETS = 20,
 	KMEMLAB_API_COUNT
 };
 
@@ -302,7 +321,8 @@ struct kmemlab_range {
  * struct kmemlab_info - the device, the driver and the kernel (out)
  * @abi_version: %KMEMLAB_ABI_VERSION.
  * @device_id: N of /dev/kmemlabN.
- * @apis: bit (1 << enum kmemlab_api) for every API this driver supports.
+ * @apis: bit (1 << enum kmemlab_api) for every API this driver supports and
+ *	the running kernel has (DESCRIBE says why one is missing).
  * @gfp: every KMEMLAB_GFP_* bit this driver understands.
  * @contexts: bit (1 << enum kmemlab_context) for every supported context.
  * @flags: KMEMLAB_INFO_* bits.
@@ -372,6 +392,10 @@ struct kmemlab_info {
  * @KMEMLAB_LIMIT_SIZE_T: SIZE_MAX of the kernel (32-bit kernels).
  * @KMEMLAB_LIMIT_ORDER_1: two pages: __GFP_NOFAIL above order 1 (for devm
  *	APIs less the devres header in front of the data).
+ * @KMEMLAB_LIMIT_KMALLOC_CACHE: KMALLOC_MAX_CACHE_SIZE, the largest object
+ *	of the kmalloc caches (kmalloc_nolock() goes no further).
+ * @KMEMLAB_LIMIT_PCP_ORDER: PAGE_SIZE << PAGE_ALLOC_COSTLY_ORDER, the
+ *	largest block of the per-CPU free lists (alloc_pages_nolock()).
  * @KMEMLAB_LIMIT_COUNT: one past the last valid value.
  */
 enum kmemlab_limit {
@@ -382,6 +406,8 @@ enum kmemlab_limit {
 	KMEMLAB_LIMIT_INT_MAX = 5,
 	KMEMLAB_LIMIT_SIZE_T = 6,
 	KMEMLAB_LIMIT_ORDER_1 = 7,
+	KMEMLAB_LIMIT_KMALLOC_CACHE = 8,
+	KMEMLAB_LIMIT_PCP_ORDER = 9,
 	KMEMLAB_LIMIT_COUNT
 };
 
@@ -419,7 +445,8 @@ enum kmemlab_field {
  * @KMEMLAB_REASON_SIZE_ZERO: -EINVAL: size 0.
  * @KMEMLAB_REASON_FIELD: -EINVAL: the field @arg (enum kmemlab_field) is
  *	malformed, or set where the API takes none.
- * @KMEMLAB_REASON_GFP_NONE: -EINVAL: no gfp bit.
+ * @KMEMLAB_REASON_GFP_NONE: -EINVAL: no gfp bit, for an API that takes a
+ *	base type (the nolock APIs take none and may be given no bit).
  * @KMEMLAB_REASON_GFP_NOT_TAKEN: -EINVAL: the API does not take the gfp
  *	bits in @value (unknown bits included).
  * @KMEMLAB_REASON_GFP_TWO_BASES: -EINVAL: two base types, in @value.
@@ -435,7 +462,8 @@ enum kmemlab_field {
  * @KMEMLAB_REASON_NOFAIL_NO_RECLAIM: -EINVAL: __GFP_NOFAIL without a base
  *	type that may reclaim (@value: the base bits given).
  * @KMEMLAB_REASON_NOT_RESIZABLE: -EINVAL: REALLOC of an allocation of the
- *	API @arg, which has no resize operation.
+ *	API @arg, which has no resize operation (@value 0), or whose resize
+ *	operation this kernel lacks (@value: enum kmemlab_unavailable).
  * @KMEMLAB_REASON_NOT_BENCHABLE: -EINVAL: BENCH of the API @arg, which it
  *	cannot time (%KMEMLAB_API_CAP_NO_BENCH).
  * @KMEMLAB_REASON_OVERFLOW: -EOVERFLOW: count times size overflows.
@@ -464,6 +492,8 @@ enum kmemlab_field {
  * @KMEMLAB_REASON_DRIVER_NOMEM: -ENOMEM: the driver had no memory for its
  *	own bookkeeping (or fail_nth fired).
  * @KMEMLAB_REASON_HANDLES: -EBUSY: the device has no free handle.
+ * @KMEMLAB_REASON_API_UNAVAILABLE: -EOPNOTSUPP: the API @arg is not in the
+ *	running kernel for the module: @value is the enum kmemlab_unavailable.
  * @KMEMLAB_REASON_COUNT: one past the last valid value.
  */
 enum kmemlab_reason {
@@ -499,6 +529,7 @@ enum kmemlab_reason {
 	KMEMLAB_REASON_ALLOCATOR = 29,
 	KMEMLAB_REASON_DRIVER_NOMEM = 30,
 	KMEMLAB_REASON_HANDLES = 31,
+	KMEMLAB_REASON_API_UNAVAILABLE = 32,
 	KMEMLAB_REASON_COUNT
 };
 
@@ -551,6 +582,24 @@ enum kmemlab_desc_kind {
 	KMEMLAB_DESC_GFP = 3,
 };
 
+/**
+ * enum kmemlab_unavailable - why the running kernel lacks an API (or its
+ *	resize operation) for the module
+ * @KMEMLAB_UNAVAILABLE_NONE: it has it.
+ * @KMEMLAB_UNAVAILABLE_KERNEL: not in this kernel version: the headers the
+ *	module was built against do not have it.
+ * @KMEMLAB_UNAVAILABLE_EXPORT: in the kernel, but not exported to modules.
+ * @KMEMLAB_UNAVAILABLE_CONFIG: compiled out by the kernel's configuration.
+ * @KMEMLAB_UNAVAILABLE_COUNT: one past the last valid value.
+ */
+enum kmemlab_unavailable {
+	KMEMLAB_UNAVAILABLE_NONE = 0,
+	KMEMLAB_UNAVAILABLE_KERNEL = 1,
+	KMEMLAB_UNAVAILABLE_EXPORT = 2,
+	KMEMLAB_UNAVAILABLE_CONFIG = 3,
+	KMEMLAB_UNAVAILABLE_COUNT
+};
+
 /* struct kmemlab_desc.admin_above when nothing needs CAP_SYS_ADMIN */
 #define KMEMLAB_DESC_NO_LIMIT		(~0ULL)
 
@@ -567,9 +616,14 @@ enum kmemlab_desc_kind {
  * @admin_above: requests above this many bytes need CAP_SYS_ADMIN: 0 for
  *	any size, %KMEMLAB_DESC_NO_LIMIT for none.
  * @limit: enum kmemlab_limit behind @max_size, or 0.
- * @pad: zero.
+ * @unavailable: an API: enum kmemlab_unavailable, why the running kernel
+ *	lacks it (the other fields say what it would be); else 0.
  * @name: the kernel's name, NUL-terminated: "kmalloc", "process",
  *	"GFP_KERNEL", "__GFP_ZERO".
+ * @resize_unavailable: an API with a resize operation in some kernels:
+ *	enum kmemlab_unavailable, why this one lacks it (then
+ *	%KMEMLAB_API_CAP_RESIZE is clear); else 0.
+ * @pad: zero.
  * @reserved: zero.
  */
 struct kmemlab_desc {
@@ -580,9 +634,11 @@ struct kmemlab_desc {
 	__u64 max_size;
 	__u64 admin_above;
 	__u32 limit;
-	__u32 pad;
+	__u32 unavailable;
 	char name[KMEMLAB_NAME_LEN];
-	__u64 reserved[2];
+	__u32 resize_unavailable;
+	__u32 pad;
+	__u64 reserved;
 };
 
 /**
@@ -622,7 +678,7 @@ struct kmemlab_describe {
  * @context: (in) enum kmemlab_context.
  * @size: (in) bytes, > 0; the element size for the kcalloc APIs, the object
  *	size for %KMEMLAB_API_KMEM_CACHE.
- * @gfp: (in) KMEMLAB_GFP_* bits, != 0.
+ * @gfp: (in) KMEMLAB_GFP_* bits; != 0 for an API that takes a base type.
  * @count: (in) number of elements for the kcalloc APIs, else 0.
  * @align: (in) %KMEMLAB_API_KMEM_CACHE: object alignment (0 or a power of
  *	two up to PAGE_SIZE), else 0.
@@ -661,6 +717,7 @@ struct kmemlab_describe {
  *  -ENOMEM  the allocator returned NULL (always called with __GFP_NOWARN),
  *           or the driver had no memory for its bookkeeping.
  *  -EBUSY   the device has 2^31 - 1 live handles.
+ *  -EOPNOTSUPP  the running kernel lacks @api (DESCRIBE says why).
  *  -EFAULT  the report could not be copied out; nothing stays allocated.
  */
 struct kmemlab_alloc {
@@ -681,7 +738,9 @@ struct kmemlab_alloc {
 /**
  * struct kmemlab_realloc - resize an allocation with its API's resize operation
  * @handle: (in) a live handle of an API with %KMEMLAB_API_CAP_RESIZE (the
- *	kmalloc family: krealloc()); it keeps its handle.
+ *	kmalloc family: krealloc(); the kvmalloc family: kvrealloc(); vmalloc
+ *	and vzalloc: vrealloc() where the kernel exports it); it keeps its
+ *	handle.
  * @context: (in) enum kmemlab_context.
  * @size: (in) the new size in bytes, > 0.
  * @gfp: (in) KMEMLAB_GFP_* bits, as for %KMEMLAB_IOC_ALLOC.
