@@ -27,6 +27,11 @@ setup_file() {
 	live_allocs >"$BATS_FILE_TMPDIR/before"
 	kmemlab facts -J >"$FACTS"
 	live_allocs >"$BATS_FILE_TMPDIR/after"
+	# For the host: scripts/facts-table makes README's table of them.
+	if [[ -n ${KMEMLAB_VM_OUT:-} ]]; then
+		{ echo "{\"release\": \"$(uname -r)\", \"boot\": $(jq -R . </proc/cmdline),"
+		  echo "\"facts\": $(jq .facts "$FACTS")}"; } >"$KMEMLAB_VM_OUT/facts.json"
+	fi
 }
 
 teardown_file() {
@@ -164,4 +169,15 @@ kinfo() { kmemlab info -J | jq -e --arg k "$1" '.info[0][$k]'; }
 	run -2 kmemlab facts kmalloc-maximum
 	assert_output --partial "unknown claim 'kmalloc-maximum'"
 	assert_output --partial "kmalloc-max kmalloc-large"
+}
+
+@test "nolock-irq: kmalloc_nolock in hardirq context beside GFP_ATOMIC, or why it was not checked" {
+	if [[ $(kmemlab apis -o NAME,AVAILABLE -n -r | awk '$1 == "kmalloc_nolock" { print $2 }') != yes ]]; then
+		fact_is nolock-irq '.verdict == "not checked" and (.observed | test("Linux 6.18"))
+			and ."nolock-rate" == null'
+		return
+	fi
+	# Both ran: the rates are the kernel's answers, the atomic one all of them.
+	fact_is nolock-irq '.verdict == "holds" and ."nolock-rate" > 0
+		and ."atomic-rate" == 1'
 }

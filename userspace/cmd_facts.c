@@ -79,6 +79,10 @@ static const struct out_col fact_cols[] = {
 			      "segments of kmalloc memory mapped with dma_map_single" },
 	[FC_NENTS_SG] = { "NENTS-SG", OUT_NUM, 0, RIGHT,
 			  "segments of vmalloc memory mapped with dma_map_sgtable" },
+	[FC_NOLOCK_RATE] = { "NOLOCK-RATE", OUT_RATIO, 0, RIGHT,
+			     "share of kmalloc_nolock calls in hardirq context that succeeded" },
+	[FC_ATOMIC_RATE] = { "ATOMIC-RATE", OUT_RATIO, 0, RIGHT,
+			     "share of kmalloc(GFP_ATOMIC) calls in hardirq context that succeeded" },
 };
 
 static const struct out_colset fact_columns = {
@@ -108,6 +112,9 @@ static const struct fact facts[] = {
 	  fact_vmalloc_irq, 0 },
 	{ "atomic-irq", "GFP_ATOMIC allocations succeed from hardirq and softirq "
 	  "context", fact_atomic_irq, 0 },
+	{ "nolock-irq", "kmalloc_nolock() allocates in hardirq context without "
+	  "waiting for any lock, and may fail where kmalloc(GFP_ATOMIC) succeeds",
+	  fact_nolock_irq, 0 },
 	{ "devm-unbind", "devm allocations are freed automatically when the "
 	  "driver detaches", fact_devm_unbind, 0 },
 	{ "regions", "kmalloc'd addresses are in the direct map; vmalloc'd in "

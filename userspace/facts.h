@@ -37,7 +37,7 @@ enum {
 	FC_WORST_RATIO, FC_MIN_OBJECT, FC_KMALLOC_MIN,
 	FC_KMALLOC_RUNS, FC_VMALLOC_RUNS, FC_PHYS, FC_DMA_END,
 	FC_RATIO_4K, FC_RATIO_64K, FC_RATIO_1M, FC_LIVE_BEFORE, FC_LIVE_AFTER,
-	FC_NENTS_SINGLE, FC_NENTS_SG,
+	FC_NENTS_SINGLE, FC_NENTS_SG, FC_NOLOCK_RATE, FC_ATOMIC_RATE,
 };
 
 /* One device and the allocations the running experiment holds on it. */
@@ -121,6 +121,7 @@ int fact_gfp_dma(struct lab *lab, struct finding *f);
 int fact_vmalloc_speed(struct lab *lab, struct finding *f);
 int fact_vmalloc_irq(struct lab *lab, struct finding *f);
 int fact_atomic_irq(struct lab *lab, struct finding *f);
+int fact_nolock_irq(struct lab *lab, struct finding *f);
 int fact_devm_unbind(struct lab *lab, struct finding *f);
 int fact_regions(struct lab *lab, struct finding *f);
 int fact_dma_map(struct lab *lab, struct finding *f);

@@ -5,6 +5,7 @@
  * each may do in interrupt context).
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -408,4 +409,62 @@ int fact_atomic_irq(struct lab *lab, struct finding *f)
 			 i ? ", " : "", ctx, atomic_contexts[i].proof);
 	}
 	return found(f, HOLDS, "kmalloc(GFP_ATOMIC) succeeded in %s", seen);
+}
+
+#define NOLOCK_TRIES	2000
+#define NOLOCK_SIZE	256
+
+/*
+ * Allocate and free @NOLOCK_TRIES objects of @api with @gfp in hardirq
+ * context, one at a time (BENCH, one thread); *@ok: how many succeeded.
+ */
+static int irq_successes(struct lab *lab, uint32_t api, uint64_t gfp, uint64_t *ok)
+{
+	struct kmemlab_bench b = {
+		.api = api, .context = KMEMLAB_CTX_HARDIRQ, .size = NOLOCK_SIZE,
+		.gfp = gfp, .iterations = NOLOCK_TRIES, .pattern = KMEMLAB_BENCH_PAIR,
+		.threads = 1,
+	};
+	char name[32];
+	int err = kml_bench(lab->fd, &b);
+
+	if (err) {
+		lab->reason = b.refusal.reason;
+		return lab_failed(lab, err, "BENCH of %s in hardirq context",
+				  name_of(&api_names, api, name, sizeof(name)));
+	}
+	*ok = b.failures < NOLOCK_TRIES ? NOLOCK_TRIES - b.failures : 0;
+	return 0;
+}
+
+int fact_nolock_irq(struct lab *lab, struct finding *f)
+{
+	uint64_t nolock = 0, atomic = 0;
+	int err;
+
+	err = irq_successes(lab, KMEMLAB_API_KMALLOC_NOLOCK, 0, &nolock);
+	if (err == -EOPNOTSUPP && lab->reason == KMEMLAB_REASON_API_UNAVAILABLE) {
+		char why[64];
+		const struct name_row *r = name_by_value(&unavailable_names,
+							  KMEMLAB_UNAVAILABLE_KERNEL);
+
+		snprintf(why, sizeof(why), "%s", r ? r->desc : "not in this kernel");
+		return found(f, NOT_CHECKED, "kmalloc_nolock(): %s (Linux 6.18 added it)",
+			     why);
+	}
+	if (!err)
+		err = irq_successes(lab, KMEMLAB_API_KMALLOC, KMEMLAB_GFP_ATOMIC, &atomic);
+	if (err)
+		return err;
+	out_ratio(f->t, FC_NOLOCK_RATE, (double)nolock / NOLOCK_TRIES);
+	out_ratio(f->t, FC_ATOMIC_RATE, (double)atomic / NOLOCK_TRIES);
+	if (!nolock)
+		return found(f, DOES_NOT_HOLD, "kmalloc_nolock() failed all %d times in "
+			     "hardirq context; kmalloc(GFP_ATOMIC) succeeded %" PRIu64
+			     " times", NOLOCK_TRIES, atomic);
+	return found(f, HOLDS, "in hardirq context, %d tries of %d bytes each: "
+		     "kmalloc_nolock() succeeded %" PRIu64 " times, kmalloc(GFP_ATOMIC) "
+		     "%" PRIu64 "%s", NOLOCK_TRIES, NOLOCK_SIZE, nolock, atomic,
+		     nolock < atomic ? "; kmalloc_nolock() gave up where it would have "
+		     "had to wait for a lock" : "; no lock it needed was held meanwhile");
 }
