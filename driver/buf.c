@@ -188,9 +188,8 @@ static int kmemlab_cache_create(struct kmemlab_dev *kd, const char *name,
 	 * A usercopy region keeps SLUB from merging the cache into an existing
 	 * one of the same geometry, so it shows in /proc/slabinfo by its name.
 	 */
-	c->cache = kmemlab_own(kmem_cache_create_usercopy(c->kname, size, align,
-							  sflags, 0, size,
-							  NULL));
+	c->cache = kmemlab_own(kmemlab_kmem_cache_create(c->kname, size, align,
+							 sflags));
 	if (!c->cache) {
 		kfree(c);
 		return -ENOMEM;

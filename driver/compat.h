@@ -261,13 +261,32 @@ static inline bool kmemlab_swiotlb_range(struct device *dev,
 #endif
 
 /*
- * kmem_cache_create() takes a struct kmem_cache_args since 6.12 (a macro
- * that also takes the old argument lists).
+ * A cache of @size-byte objects that is all usercopy region (which also
+ * keeps SLUB from merging it into another). kmem_cache_create() takes a
+ * struct kmem_cache_args since 6.12 (a macro that still takes the old
+ * argument lists); before, kmem_cache_create_usercopy() was the way.
  */
 #ifdef kmem_cache_create
-#define KMEMLAB_KMEM_CACHE_ARGS	1
+static inline struct kmem_cache *
+kmemlab_kmem_cache_create(const char *name, unsigned int size,
+			  unsigned int align, slab_flags_t flags)
+{
+	struct kmem_cache_args args = {
+		.align = align,
+		.useroffset = 0,
+		.usersize = size,
+	};
+
+	return kmem_cache_create(name, size, &args, flags);
+}
 #else
-#define KMEMLAB_KMEM_CACHE_ARGS	0
+static inline struct kmem_cache *
+kmemlab_kmem_cache_create(const char *name, unsigned int size,
+			  unsigned int align, slab_flags_t flags)
+{
+	return kmem_cache_create_usercopy(name, size, align, flags, 0, size,
+					  NULL);
+}
 #endif
 
 #endif /* KMEMLAB_COMPAT_H */
