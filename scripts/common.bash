@@ -35,6 +35,15 @@ kmemlab_series_table="
 kmemlab_mirror=http://deb.debian.org/debian
 kmemlab_keyring=/usr/share/keyrings/debian-archive-keyring.gpg
 
+# Is the series' main suite the host's own (bookworm's 6.1 on bookworm)?
+# Then only the host's apt answers for it: a private configuration would
+# only duplicate it, and mislead a fresh machine that has no lists yet.
+series_is_hosts() {
+    local codename
+    codename=$(. /etc/os-release 2>/dev/null && echo "${VERSION_CODENAME:-}")
+    [[ -n $codename && ${series_suites%%,*} == "$codename" ]]
+}
+
 # The known series, on one line.
 known_series() { awk 'NF { printf "%s%s", sep, $1; sep = " " } END { print "" }' <<<"$kmemlab_series_table"; }
 
