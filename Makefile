@@ -15,12 +15,17 @@
 #                     $(DESTDIR)/usr/src/kmemlab-<version>
 #   make clean
 #
-# KVER picks the kernel series (6.1, the default, or 6.12): the module is
-# built against that kernel's headers into build/<release>/, so modules for
-# both kernels coexist, and make check boots that kernel. KRELEASE (default:
-# the release scripts/kernel resolves KVER to, e.g. what `uname -r` says in
-# its VM) picks the kernel whose module make install installs. Missing
-# packages and the guest kernel are installed on first use by scripts/setup.
+# KVER picks the kernel series (6.1, the default, 6.12 or 7.2): the module
+# is built against that kernel's headers into build/<release>/, so modules
+# for several kernels coexist, and make check boots that kernel. KRELEASE
+# (default: the release scripts/kernel resolves KVER to, e.g. what `uname -r`
+# says in its VM) picks the kernel whose module make install installs.
+# Missing packages and the guest kernel are installed on first use by
+# scripts/setup, which keeps kernels and chroots in $KMEMLAB_CACHE (default
+# ~/.cache/kmemlab), outside the tree. The module is built by the kernel's
+# own compiler: the host's gcc when it is the one (6.1, 6.12 on bookworm),
+# else scripts/kbuild builds in a chroot of the kernel's suite (7.2: sid's
+# gcc-16). The CLI and the test tools are always the host's.
 
 KVER ?= 6.1
 KRELEASE ?=
@@ -60,7 +65,8 @@ setup:
 	@$(SETUP) $(KVER)
 
 module: setup
-	@$(MAKE) -C driver KDIR=/lib/modules/$(krelease)/build BUILD=$(CURDIR)/build/$(krelease)
+	@scripts/kbuild $(krelease) $(MAKE) -C driver KDIR=/lib/modules/$(krelease)/build \
+		BUILD=$(CURDIR)/build/$(krelease)
 
 cli: setup
 	@$(MAKE) -C userspace

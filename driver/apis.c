@@ -158,9 +158,9 @@ unsigned int kmemlab_order(size_t size)
 			 KMEMLAB_GFP_NOFS | KMEMLAB_GFP_USER |			\
 			 KMEMLAB_GFP_DMA | GFP_MODIFIERS)
 #define GFP_PAGES	(GFP_SLAB | KMEMLAB_GFP_HIGHUSER | KMEMLAB_GFP_DMA32)
-/* __vmalloc(): reclaim-capable contexts only; vmalloc_32() zones. */
+/* __vmalloc(): reclaim-capable contexts only; the zones it takes. */
 #define GFP_VMALLOC	(KMEMLAB_GFP_KERNEL | KMEMLAB_GFP_NOIO |		\
-			 KMEMLAB_GFP_NOFS | KMEMLAB_GFP_DMA32 |			\
+			 KMEMLAB_GFP_NOFS | KMEMLAB_VMALLOC_ZONES |		\
 			 (GFP_MODIFIERS & ~KMEMLAB_GFP_HIGH))
 #define GFP_KVMALLOC	(GFP_SLAB & ~KMEMLAB_GFP_DMA)
 /* A bucket set has one cache per size whatever the zone or type flags. */

@@ -143,6 +143,18 @@ static inline bool kmemlab_swiotlb_range(struct device *dev,
 }
 
 /*
+ * The zone __vmalloc() may be asked for: GFP_DMA32 (what vmalloc_32() asks)
+ * until 6.19, which made __vmalloc() warn ("Unexpected gfp ... Fix your
+ * code!") about any flag outside its GFP_VMALLOC_SUPPORTED, private to
+ * mm/vmalloc.c and without zone modifiers, and drop it: ABI flag bits.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 19, 0)
+#define KMEMLAB_VMALLOC_ZONES	0
+#else
+#define KMEMLAB_VMALLOC_ZONES	KMEMLAB_GFP_DMA32
+#endif
+
+/*
  * 6.11 made platform_driver.remove return void; before, it returned int:
  * "static KMEMLAB_REMOVE_RET f(...) { ...; return KMEMLAB_REMOVE_OK; }".
  */
