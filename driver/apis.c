@@ -158,9 +158,10 @@ unsigned int kmemlab_order(size_t size)
 			 KMEMLAB_GFP_NOFS | KMEMLAB_GFP_USER |			\
 			 KMEMLAB_GFP_DMA | GFP_MODIFIERS)
 #define GFP_PAGES	(GFP_SLAB | KMEMLAB_GFP_HIGHUSER | KMEMLAB_GFP_DMA32)
-/* __vmalloc(): reclaim-capable contexts only; the zones it takes. */
+/* __vmalloc(): the base types and zones it takes (compat.h). */
 #define GFP_VMALLOC	(KMEMLAB_GFP_KERNEL | KMEMLAB_GFP_NOIO |		\
-			 KMEMLAB_GFP_NOFS | KMEMLAB_VMALLOC_ZONES |		\
+			 KMEMLAB_GFP_NOFS | GFP_VMALLOC_NONBLOCK |		\
+			 KMEMLAB_VMALLOC_ZONES |				\
 			 (GFP_MODIFIERS & ~KMEMLAB_GFP_HIGH))
 #define GFP_KVMALLOC	(GFP_SLAB & ~KMEMLAB_GFP_DMA)
 /* A bucket set has one cache per size whatever the zone or type flags. */
@@ -177,9 +178,17 @@ unsigned int kmemlab_order(size_t size)
 			 KMEMLAB_GFP_NOWAIT | KMEMLAB_GFP_ZERO |		\
 			 KMEMLAB_GFP_NOWARN)
 
+#if KMEMLAB_VMALLOC_NONBLOCK
+/* vmalloc sleeps only where its flags allow it, never in an interrupt. */
+#define CAPS_VMAP	(KMEMLAB_API_CAP_NO_IRQ | KMEMLAB_API_CAP_VMAP |	\
+			 KMEMLAB_API_CAP_FREE_SLEEPS)
+#define GFP_VMALLOC_NONBLOCK	(KMEMLAB_GFP_ATOMIC | KMEMLAB_GFP_NOWAIT)
+#else
 /* vmalloc may sleep whatever the flags: it maps pages with GFP_KERNEL. */
 #define CAPS_VMAP	(KMEMLAB_API_CAP_SLEEPS | KMEMLAB_API_CAP_VMAP |	\
 			 KMEMLAB_API_CAP_FREE_SLEEPS)
+#define GFP_VMALLOC_NONBLOCK	0
+#endif
 /* Device-managed: only in process context, devres registers with GFP_KERNEL. */
 #define CAPS_DEVM	(KMEMLAB_API_CAP_DEVM | KMEMLAB_API_CAP_SLEEPS |	\
 			 KMEMLAB_API_CAP_NO_BENCH)
@@ -398,7 +407,7 @@ static void kmemlab___free_pages(struct kmemlab_buf *buf)
 #if KMEMLAB_HAVE_ALLOC_PAGES_NOLOCK
 static void *kmemlab_alloc_pages_nolock(struct kmemlab_op *op)
 {
-	return KMEMLAB_CALL((void *)kmemlab_alloc_pages_nolock(op->gfp,
+	return KMEMLAB_CALL((void *)kmemlab_alloc_pages_nolock_call(op->gfp,
 								op->order));
 }
 
@@ -709,6 +718,11 @@ int kmemlab_check_gfp(const struct kmemlab_api_ops *ops, u64 abi_gfp,
 		if (ops->caps & KMEMLAB_API_CAP_SLEEPS)
 			return kmemlab_refuse(why, -EINVAL,
 					      KMEMLAB_REASON_API_SLEEPS,
+					      context, 0);
+		if ((ops->caps & KMEMLAB_API_CAP_NO_IRQ) &&
+		    kmemlab_context_irq(context))
+			return kmemlab_refuse(why, -EINVAL,
+					      KMEMLAB_REASON_API_IRQ,
 					      context, 0);
 		if (sleeps)
 			return kmemlab_refuse(why, -EINVAL,

@@ -155,6 +155,18 @@ static inline bool kmemlab_swiotlb_range(struct device *dev,
 #endif
 
 /*
+ * The same 6.19 rework let __vmalloc() (and kvmalloc()'s fallback to it)
+ * take GFP_ATOMIC and GFP_NOWAIT: it sleeps only where the flags allow.
+ * Its locks (vmap_area_lock, the nodes' busy locks) are still plain
+ * spinlocks, so it must not run in interrupt context.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 19, 0)
+#define KMEMLAB_VMALLOC_NONBLOCK	1
+#else
+#define KMEMLAB_VMALLOC_NONBLOCK	0
+#endif
+
+/*
  * 6.11 made platform_driver.remove return void; before, it returned int:
  * "static KMEMLAB_REMOVE_RET f(...) { ...; return KMEMLAB_REMOVE_OK; }".
  */
@@ -214,17 +226,17 @@ static inline bool kmemlab_swiotlb_range(struct device *dev,
 #if defined(alloc_pages_nolock) && LINUX_VERSION_CODE >= KERNEL_VERSION(6, 18, 0)
 #define KMEMLAB_HAVE_ALLOC_PAGES_NOLOCK	1
 #define KMEMLAB_ALLOC_PAGES_NOLOCK	KMEMLAB_UNAVAILABLE_NONE
-#define kmemlab_alloc_pages_nolock(gfp, order)				\
+#define kmemlab_alloc_pages_nolock_call(gfp, order)				\
 	alloc_pages_nolock(gfp, NUMA_NO_NODE, order)
 #elif defined(alloc_pages_nolock)
 #define KMEMLAB_HAVE_ALLOC_PAGES_NOLOCK	1
 #define KMEMLAB_ALLOC_PAGES_NOLOCK	KMEMLAB_UNAVAILABLE_NONE
-#define kmemlab_alloc_pages_nolock(gfp, order)				\
+#define kmemlab_alloc_pages_nolock_call(gfp, order)				\
 	alloc_pages_nolock(NUMA_NO_NODE, order)
 #elif defined(try_alloc_pages)
 #define KMEMLAB_HAVE_ALLOC_PAGES_NOLOCK	1
 #define KMEMLAB_ALLOC_PAGES_NOLOCK	KMEMLAB_UNAVAILABLE_NONE
-#define kmemlab_alloc_pages_nolock(gfp, order)				\
+#define kmemlab_alloc_pages_nolock_call(gfp, order)				\
 	try_alloc_pages(NUMA_NO_NODE, order)
 #else
 #define KMEMLAB_HAVE_ALLOC_PAGES_NOLOCK	0

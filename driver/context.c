@@ -136,19 +136,21 @@ static void kmemlab_run_hardirq(struct kmemlab_call *call)
 }
 
 /*
- * The contexts: one row each, with the name DESCRIBE reports and whether an
- * allocation may sleep there. Every "may it sleep here" in the driver
- * reads @sleeps.
+ * The contexts: one row each, with the name DESCRIBE reports, whether an
+ * allocation may sleep there, and whether it is interrupt context
+ * (in_interrupt()). Every "may it sleep here" in the driver reads @sleeps,
+ * every "is this an interrupt" @irq.
  */
 static const struct {
 	const char *name;
 	bool sleeps;
+	bool irq;
 	void (*run)(struct kmemlab_call *call);
 } kmemlab_contexts[KMEMLAB_CTX_COUNT] = {
-	[KMEMLAB_CTX_PROCESS] = { "process", true, kmemlab_run_process },
-	[KMEMLAB_CTX_ATOMIC] = { "atomic", false, kmemlab_run_atomic },
-	[KMEMLAB_CTX_SOFTIRQ] = { "softirq", false, kmemlab_run_softirq },
-	[KMEMLAB_CTX_HARDIRQ] = { "hardirq", false, kmemlab_run_hardirq },
+	[KMEMLAB_CTX_PROCESS] = { "process", true, false, kmemlab_run_process },
+	[KMEMLAB_CTX_ATOMIC] = { "atomic", false, false, kmemlab_run_atomic },
+	[KMEMLAB_CTX_SOFTIRQ] = { "softirq", false, true, kmemlab_run_softirq },
+	[KMEMLAB_CTX_HARDIRQ] = { "hardirq", false, true, kmemlab_run_hardirq },
 };
 
 /**
@@ -171,6 +173,17 @@ bool kmemlab_context_ok(u32 context)
 bool kmemlab_context_sleeps(u32 context)
 {
 	return kmemlab_context_ok(context) && kmemlab_contexts[context].sleeps;
+}
+
+/**
+ * kmemlab_context_irq() - is @context interrupt context?
+ * @context: enum kmemlab_context, already validated.
+ *
+ * Return: true if so.
+ */
+bool kmemlab_context_irq(u32 context)
+{
+	return kmemlab_context_ok(context) && kmemlab_contexts[context].irq;
 }
 
 /**
@@ -199,8 +212,10 @@ unsigned int kmemlab_describe_contexts(struct kmemlab_desc *d)
 			r->id = ctx;
 			strscpy(r->name, kmemlab_contexts[ctx].name,
 				sizeof(r->name));
-			r->caps = kmemlab_contexts[ctx].sleeps ?
-				  KMEMLAB_CTX_CAP_SLEEPS : 0;
+			r->caps = (kmemlab_contexts[ctx].sleeps ?
+				   KMEMLAB_CTX_CAP_SLEEPS : 0) |
+				  (kmemlab_contexts[ctx].irq ?
+				   KMEMLAB_CTX_CAP_IRQ : 0);
 			r->admin_above = kmemlab_contexts[ctx].sleeps ?
 					 KMEMLAB_DESC_NO_LIMIT : PAGE_SIZE;
 		}

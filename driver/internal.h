@@ -338,6 +338,7 @@ int kmemlab_run_fn(u32 context, void (*fn)(void *data), void *data);
 u32 kmemlab_contexts_mask(void);
 bool kmemlab_context_ok(u32 context);
 bool kmemlab_context_sleeps(u32 context);
+bool kmemlab_context_irq(u32 context);
 unsigned int kmemlab_describe_contexts(struct kmemlab_desc *d);
 
 /* inspect.c */

@@ -333,6 +333,13 @@ static int kmemlab_realloc_locked(struct kmemlab_dev *kd,
 		return kmemlab_refuse(why, -EINVAL,
 				      KMEMLAB_REASON_NOT_RESIZABLE, ops->api,
 				      ops->resize_unavailable);
+	/* A resize that moves the memory frees the old: as BENCH, no free
+	 * that may sleep outside a context that may.
+	 */
+	if ((ops->caps & KMEMLAB_API_CAP_FREE_SLEEPS) &&
+	    !kmemlab_context_sleeps(req->context))
+		return kmemlab_refuse(why, -EINVAL, KMEMLAB_REASON_API_SLEEPS,
+				      req->context, 0);
 	ret = kmemlab_check_alloc(ops, req->gfp, req->size, req->context,
 				  why);
 	if (ret)

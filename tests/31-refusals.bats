@@ -98,19 +98,38 @@ teardown() {
 	assert_output --partial "EINVAL: GFP_DMA and GFP_DMA32 are zone modifiers: give at most one"
 }
 
-@test "reason API_SLEEPS: vmalloc in atomic context, whatever the flags" {
+@test "reason API_SLEEPS: devm_kzalloc in atomic context whatever the flags; a vmalloc bench there" {
 	local zero
 	zero=$(uapi KMEMLAB_GFP_ZERO)
 	# Positive control: the same request in process context is accepted.
-	probe_alloc vmalloc context=1 size=4096 gfp="$zero"
+	probe_alloc devm_kzalloc context=1 size=64 gfp="$zero"
 	assert_output --regexp "^OK "
-	probe_alloc vmalloc context=2 size=4096 gfp="$zero"
+	probe_alloc devm_kzalloc context=2 size=64 gfp="$zero"
 	assert_refusal EINVAL API_SLEEPS 2
-	run -1 kmemlab alloc --api vmalloc --size 4k --context atomic --gfp GFP_KERNEL
-	assert_output --partial "EINVAL: vmalloc may sleep, and the atomic context may not"
-	run -0 abi-probe bench api="$(uapi KMEMLAB_API_VMALLOC)" context=3 size=4096 \
+	run -1 kmemlab alloc --api devm_kzalloc --size 64 --context atomic --gfp GFP_KERNEL
+	assert_output --partial "EINVAL: devm_kzalloc may sleep, and the atomic context may not"
+	# vfree() may sleep: BENCH, which frees where it allocates, keeps
+	# vmalloc in process context even where vmalloc itself need not sleep.
+	run -0 abi-probe bench api="$(uapi KMEMLAB_API_VMALLOC)" context=2 size=4096 \
 		gfp="$zero" pattern=1 threads=1 iterations=10 "${WHY[@]}"
-	assert_refusal EINVAL API_SLEEPS 3
+	assert_refusal EINVAL API_SLEEPS 2
+}
+
+@test "reason API_IRQ: an API whose locks are not irq-safe, in interrupt context" {
+	local name ctx
+	name=$(apis_here NAME,PROPERTIES | awk '$2 ~ /(^|,)no-irq(,|$)/ { print $1; exit }')
+	[[ -n $name ]] || skip "no API of this kernel ($(uname -r)) is described as no-irq"
+	for ctx in softirq hardirq; do
+		probe_alloc "$name" context="$(uapi "KMEMLAB_CTX_${ctx^^}")" size=4096 \
+			gfp="$(uapi KMEMLAB_GFP_ATOMIC)"
+		assert_refusal EINVAL API_IRQ "$(uapi "KMEMLAB_CTX_${ctx^^}")"
+	done
+	# Positive control: atomic context, not an interrupt, is accepted.
+	probe_alloc "$name" context="$(uapi KMEMLAB_CTX_ATOMIC)" size=4096 \
+		gfp="$(uapi KMEMLAB_GFP_ATOMIC)"
+	assert_output --regexp "^OK "
+	run -1 kmemlab alloc --api "$name" --size 4k --context hardirq --gfp GFP_ATOMIC
+	assert_output --partial "EINVAL: $name must not run in interrupt context, and hardirq is one"
 }
 
 @test "reason GFP_SLEEPS: a sleeping base type outside process context" {

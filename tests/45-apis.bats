@@ -43,12 +43,27 @@ load helpers
 	assert_output "vmalloc vmalloc"
 }
 
-@test "kvmalloc without GFP_KERNEL never falls back to vmalloc" {
+@test "kvmalloc without GFP_KERNEL falls back to vmalloc only where vmalloc takes that flag" {
 	run -0 kmemlab alloc --api kvmalloc --size 64k --gfp GFP_NOWAIT -o BACKING -n -r
 	refute_output "vmalloc"
-	# kmalloc alone cannot serve 8 MiB, and vmalloc is not tried.
-	run -1 kmemlab alloc --api kvmalloc --size 8M --gfp GFP_NOWAIT
-	assert_output --partial "ENOMEM"
+	# kmalloc alone cannot serve 8 MiB: vmalloc must, if the kernel lets it.
+	if [[ "|$(kmemlab apis -o NAME,GFP -n -r | awk '$1 == "vmalloc" { print $2 }')|" == *"|GFP_NOWAIT|"* ]]; then
+		run -0 kmemlab alloc --api kvmalloc --size 8M --gfp GFP_NOWAIT -o BACKING -n -r
+		assert_output "vmalloc"
+	else
+		run -1 kmemlab alloc --api kvmalloc --size 8M --gfp GFP_NOWAIT
+		assert_output --partial "ENOMEM"
+	fi
+	kmemlab free --all >/dev/null
+}
+
+@test "vmalloc with GFP_ATOMIC in atomic context, where the kernel's vmalloc takes it" {
+	[[ "|$(kmemlab apis -o NAME,GFP -n -r | awk '$1 == "vmalloc" { print $2 }')|" == *"|GFP_ATOMIC|"* ]] ||
+		skip "vmalloc takes no GFP_ATOMIC on $(uname -r): it may sleep whatever the flags"
+	run -0 kmemlab alloc --api vmalloc --size 256k --gfp GFP_ATOMIC --context atomic \
+		-o BACKING,CONTEXT -n -r
+	assert_output "vmalloc atomic"
+	kmemlab free --all >/dev/null
 }
 
 @test "alloc_pages of order 3 is 8 contiguous pages" {

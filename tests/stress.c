@@ -114,6 +114,8 @@ struct api {
 	uint32_t api;
 	char name[KMEMLAB_NAME_LEN];
 	bool sleeps;		/* process context only */
+	bool no_irq;		/* no softirq or hardirq context */
+	bool free_sleeps;	/* REALLOC (which may free) in process context only */
 	bool zeroes;		/* memory comes back zeroed */
 	bool resize;		/* REALLOC can resize it */
 	bool count;		/* kcalloc family */
@@ -172,6 +174,8 @@ static int load_apis(void)
 		a->api = r->id;
 		memcpy(a->name, r->name, sizeof(a->name) - 1);
 		a->sleeps = r->caps & KMEMLAB_API_CAP_SLEEPS;
+		a->no_irq = r->caps & KMEMLAB_API_CAP_NO_IRQ;
+		a->free_sleeps = r->caps & KMEMLAB_API_CAP_FREE_SLEEPS;
 		a->zeroes = r->caps & KMEMLAB_API_CAP_ZEROES;
 		a->resize = r->caps & KMEMLAB_API_CAP_RESIZE;
 		a->count = r->caps & KMEMLAB_API_CAP_COUNT;
@@ -319,7 +323,8 @@ static void op_alloc(struct worker *w)
 	req.api = a->api;
 	req.context = KMEMLAB_CTX_PROCESS;
 	if (!a->sleeps && tl_rnd_below(2)) {
-		req.context = KMEMLAB_CTX_ATOMIC + tl_rnd_below(3);
+		req.context = a->no_irq ? KMEMLAB_CTX_ATOMIC :
+			      KMEMLAB_CTX_ATOMIC + tl_rnd_below(3);
 		bases &= nosleep_bases;
 	}
 	if (a->cache) {
@@ -544,8 +549,9 @@ static void op_realloc(struct worker *w, unsigned int i)
 	req.context = KMEMLAB_CTX_PROCESS;
 	req.gfp = pick_one(l->api->bases);
 	/* kvrealloc() and vrealloc() may sleep, as their APIs do */
-	if (!l->api->sleeps && tl_rnd_below(2)) {
-		req.context = KMEMLAB_CTX_ATOMIC + tl_rnd_below(3);
+	if (!l->api->sleeps && !l->api->free_sleeps && tl_rnd_below(2)) {
+		req.context = l->api->no_irq ? KMEMLAB_CTX_ATOMIC :
+			      KMEMLAB_CTX_ATOMIC + tl_rnd_below(3);
 		req.gfp = pick_one(l->api->bases & nosleep_bases);
 	}
 	req.gfp |= pick_mods(l->api->mods & ~KMEMLAB_GFP_NOFAIL);

@@ -70,6 +70,8 @@ static uint32_t predict(const struct kmemlab_desc *api, const struct kmemlab_des
 		return KMEMLAB_REASON_GFP_NOT_TAKEN;
 	if (!ctx_sleeps && (api->caps & KMEMLAB_API_CAP_SLEEPS))
 		return KMEMLAB_REASON_API_SLEEPS;
+	if ((ctx->caps & KMEMLAB_CTX_CAP_IRQ) && (api->caps & KMEMLAB_API_CAP_NO_IRQ))
+		return KMEMLAB_REASON_API_IRQ;
 	if (!ctx_sleeps && (caps & KMEMLAB_GFP_CAP_SLEEPS))
 		return KMEMLAB_REASON_GFP_SLEEPS;
 	if ((caps & KMEMLAB_GFP_CAP_NEEDS_RECLAIM) && !(caps & KMEMLAB_GFP_CAP_SLEEPS))

@@ -131,8 +131,10 @@ static int submit(struct cli *cli, struct alloc_req *req,
 	fd = cli_open_with_table(cli, &t, REPORT_TABLE, &report_columns);
 	if (fd < 0)
 		return EXIT_FAILURE;
+	/* The driver's rows, now that it has described them. */
 	if (req->gfp == GFP_DEFAULT)
-		req->gfp = *req->gfp_in = api_default_gfp(req->api, KMEMLAB_GFP_KERNEL);
+		req->gfp = *req->gfp_in = api_default_gfp(req->api ?
+				api_by_value(req->api->n.value) : NULL, KMEMLAB_GFP_KERNEL);
 	err = op(fd, arg);
 	if (err) {
 		out_free(&t, 1);

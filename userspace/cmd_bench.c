@@ -203,7 +203,8 @@ static struct run *plan(const struct bench_args *a, size_t *n)
 		b->api = (uint32_t)a->apis[ap]->n.value;
 		b->context = a->contexts[c];
 		b->size = a->sizes[s];
-		b->gfp = a->gfp ? a->gfp : api_default_gfp(a->apis[ap],
+		/* the driver's row: the options were read before it described it */
+		b->gfp = a->gfp ? a->gfp : api_default_gfp(api_by_value(b->api),
 				a->contexts[c] == KMEMLAB_CTX_PROCESS ?
 				KMEMLAB_GFP_KERNEL : KMEMLAB_GFP_ATOMIC);
 		b->iterations = a->iterations;

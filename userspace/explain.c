@@ -265,6 +265,16 @@ static void say_api_sleeps(const struct why *w, struct errmsg *m)
 		   ctx_name(w->r->arg, buf, sizeof(buf)));
 }
 
+static void say_api_irq(const struct why *w, struct errmsg *m)
+{
+	char buf[32], ctxs[64], hint[128];
+
+	snprintf(hint, sizeof(hint), "use --context %s",
+		 rows_with(&context_names, 0, KMEMLAB_CTX_CAP_IRQ, ctxs, sizeof(ctxs)));
+	errmsg_set(m, hint, "%s must not run in interrupt context, and %s is one: its "
+		   "locks are not irq-safe", w->api, ctx_name(w->r->arg, buf, sizeof(buf)));
+}
+
 static void say_gfp_sleeps(const struct why *w, struct errmsg *m)
 {
 	char buf[32], flag[64], ok[128], hint[256];
@@ -607,6 +617,7 @@ static const struct {
 	[KMEMLAB_REASON_DRIVER_NOMEM] = { ENOMEM, say_driver_nomem },
 	[KMEMLAB_REASON_HANDLES] = { EBUSY, say_handles },
 	[KMEMLAB_REASON_API_UNAVAILABLE] = { EOPNOTSUPP, say_api_unavailable },
+	[KMEMLAB_REASON_API_IRQ] = { EINVAL, say_api_irq },
 };
 
 /* Without a reason (or one this CLI does not know): the errno alone. */

@@ -374,10 +374,17 @@ int fact_vmalloc_irq(struct lab *lab, struct finding *f)
 			return found(f, DOES_NOT_HOLD, "vmalloc ran in %s context",
 				     name_of(&context_names, c, ctx, sizeof(ctx)));
 		/* Refused for that reason, not for another malformation. */
-		if (err != -EINVAL || lab->reason != KMEMLAB_REASON_API_SLEEPS)
+		if (err != -EINVAL || (lab->reason != KMEMLAB_REASON_API_SLEEPS &&
+				       lab->reason != KMEMLAB_REASON_API_IRQ))
 			return err ? err : -EPROTO;
 	}
 	out_str(f->t, FC_ERRNO, errno_name(EINVAL));
+	if (lab->reason == KMEMLAB_REASON_API_IRQ)
+		return found(f, HOLDS, "refused in hardirq and softirq context with "
+			     "EINVAL before running, because the driver describes vmalloc "
+			     "as an API whose locks are not irq-safe (this kernel's "
+			     "vmalloc takes GFP_ATOMIC, outside interrupts): the rule is "
+			     "the driver's, the kernel is not made to break it");
 	return found(f, HOLDS, "refused in hardirq and softirq context with EINVAL "
 		     "before running, because the driver describes vmalloc as an API "
 		     "that may sleep (its might_sleep()): the rule is the driver's, "

@@ -45,6 +45,8 @@ static const struct name_row api_cap_rows[] = {
 	{ "coherent", NULL, KMEMLAB_API_CAP_COHERENT, 0, "already mapped for the device", NULL },
 	{ "create-admin", NULL, KMEMLAB_API_CAP_CREATE_ADMIN, 0,
 	  "creating its cache needs CAP_SYS_ADMIN", NULL },
+	{ "no-irq", NULL, KMEMLAB_API_CAP_NO_IRQ, 0,
+	  "never in interrupt context (its locks are not irq-safe)", NULL },
 };
 static const struct name_table api_caps = TABLE("property", api_cap_rows, true, NULL);
 
@@ -60,6 +62,7 @@ static const struct name_table gfp_caps = TABLE("property", gfp_cap_rows, true, 
 
 static const struct name_row ctx_cap_rows[] = {
 	{ "may-sleep", NULL, KMEMLAB_CTX_CAP_SLEEPS, 0, "allocations may sleep here", NULL },
+	{ "irq", NULL, KMEMLAB_CTX_CAP_IRQ, 0, "interrupt context (in_interrupt())", NULL },
 };
 static const struct name_table ctx_caps = TABLE("property", ctx_cap_rows, true, NULL);
 

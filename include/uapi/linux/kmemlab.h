@@ -452,8 +452,9 @@ enum kmemlab_field {
  * @KMEMLAB_REASON_GFP_TWO_BASES: -EINVAL: two base types, in @value.
  * @KMEMLAB_REASON_GFP_TWO_ZONES: -EINVAL: two zone modifiers, in @value.
  * @KMEMLAB_REASON_API_SLEEPS: -EINVAL: the API may sleep and the context
- *	@arg may not (for BENCH, which frees where it allocates: or the API's
- *	free may sleep).
+ *	@arg may not (for BENCH, which frees where it allocates, and REALLOC,
+ *	which frees the old memory when it moves it: or the API's free may
+ *	sleep).
  * @KMEMLAB_REASON_GFP_SLEEPS: -EINVAL: the base type in @value may sleep and
  *	the context @arg may not.
  * @KMEMLAB_REASON_NOFAIL_ORDER: -EINVAL: __GFP_NOFAIL with more than order 1:
@@ -494,6 +495,8 @@ enum kmemlab_field {
  * @KMEMLAB_REASON_HANDLES: -EBUSY: the device has no free handle.
  * @KMEMLAB_REASON_API_UNAVAILABLE: -EOPNOTSUPP: the API @arg is not in the
  *	running kernel for the module: @value is the enum kmemlab_unavailable.
+ * @KMEMLAB_REASON_API_IRQ: -EINVAL: the API must not run in interrupt
+ *	context (%KMEMLAB_API_CAP_NO_IRQ), and the context @arg is one.
  * @KMEMLAB_REASON_COUNT: one past the last valid value.
  */
 enum kmemlab_reason {
@@ -530,6 +533,7 @@ enum kmemlab_reason {
 	KMEMLAB_REASON_DRIVER_NOMEM = 30,
 	KMEMLAB_REASON_HANDLES = 31,
 	KMEMLAB_REASON_API_UNAVAILABLE = 32,
+	KMEMLAB_REASON_API_IRQ = 33,
 	KMEMLAB_REASON_COUNT
 };
 
@@ -566,8 +570,10 @@ struct kmemlab_refusal {
 #define KMEMLAB_API_CAP_DMA_MASK	(1ULL << 10)	/* the DMA mask picks its zone */
 #define KMEMLAB_API_CAP_COHERENT	(1ULL << 11)	/* mapped for the device already */
 #define KMEMLAB_API_CAP_CREATE_ADMIN	(1ULL << 12)	/* a new cache needs CAP_SYS_ADMIN */
+#define KMEMLAB_API_CAP_NO_IRQ		(1ULL << 13)	/* never in interrupt context */
 /* ... of a context record: */
 #define KMEMLAB_CTX_CAP_SLEEPS		(1ULL << 0)	/* an allocation may sleep here */
+#define KMEMLAB_CTX_CAP_IRQ		(1ULL << 1)	/* interrupt context */
 /* ... of a gfp record: */
 #define KMEMLAB_GFP_CAP_BASE		(1ULL << 0)	/* a base type: at most one */
 #define KMEMLAB_GFP_CAP_ZONE		(1ULL << 1)	/* a zone modifier: at most one */
