@@ -138,6 +138,7 @@ struct shared {
 static struct shared *sh;
 static int verbose;
 static char dev_path[64], dev_name[64];
+static unsigned int device_id;	/* platform device kmemlab.N */
 
 
 static bool chance(unsigned int percent)
@@ -374,14 +375,15 @@ static int load_apis(void)
 {
 	struct kmemlab_desc *recs = NULL;
 	unsigned int n = 0;
-	int fd = open(dev_path, O_RDWR | O_CLOEXEC), err;
+	int fd = tl_open_node(device_id, NULL), err;
 
 	if (fd < 0)
 		return errno;
 	err = tl_describe(fd, &recs, &n);
 	close(fd);
 	for (unsigned int i = 0; !err && i < n && napis < 64; i++) {
-		if (recs[i].kind != KMEMLAB_DESC_API)
+		/* A request for an API the kernel lacks is not a good one. */
+		if (recs[i].kind != KMEMLAB_DESC_API || recs[i].unavailable)
 			continue;
 		apis[napis].id = recs[i].id;
 		apis[napis++].caps = recs[i].caps;
@@ -552,7 +554,7 @@ static int open_dev(void)
 	int fd;
 
 	for (;;) {
-		fd = open(dev_path, O_RDWR | O_CLOEXEC);
+		fd = tl_open_node(device_id, NULL);
 		if (fd >= 0)
 			return fd;
 		if ((errno != ENOENT && errno != ENODEV && errno != ENXIO) ||
@@ -817,7 +819,6 @@ int main(int argc, char **argv)
 	};
 	uint64_t seed = 1, count = 1000000, unbind_every = 2000, stall = 120;
 	uint64_t per_errno[NERR + 1] = { 0 }, allocs = 1, bytes = 1, last = 0;
-	unsigned int device_id = 0;
 	double seconds = 0, t0, quiet_since;
 	int opt, status, failed = 0, c, e;
 	pid_t pid;

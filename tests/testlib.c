@@ -2,8 +2,10 @@
 /*
  * The test tools' shared helpers (see testlib.h).
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -107,4 +109,24 @@ int tl_describe(int fd, struct kmemlab_desc **recs, unsigned int *n)
 	*recs = r;
 	*n = d.returned;
 	return 0;
+}
+
+int tl_open_node(unsigned int device, unsigned int *node)
+{
+	char path[96];
+	unsigned int m = device;
+	struct dirent *de;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "/sys/bus/platform/devices/kmemlab.%u/kmemlab", device);
+	d = opendir(path);
+	while (d && (de = readdir(d)))
+		if (sscanf(de->d_name, "kmemlab%u", &m) == 1)
+			break;
+	if (d)
+		closedir(d);
+	if (node)
+		*node = m;
+	snprintf(path, sizeof(path), "/dev/kmemlab%u", m);
+	return open(path, O_RDWR | O_CLOEXEC);
 }

@@ -34,5 +34,12 @@ int tl_read_u64(const char *path, uint64_t *v);
  * records. Returns 0 or an errno.
  */
 int tl_describe(int fd, struct kmemlab_desc **recs, unsigned int *n);
+/*
+ * Open device @device's node read-write: /dev/kmemlabM, M its class
+ * device's number in sysfs (not @device when the device was bound again
+ * while a file held its old node), /dev/kmemlab@device when sysfs names
+ * none. The fd, or -1 with errno; *@node (may be NULL): M.
+ */
+int tl_open_node(unsigned int device, unsigned int *node);
 
 #endif /* KMEMLAB_TESTLIB_H */
