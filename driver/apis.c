@@ -193,6 +193,11 @@ unsigned int kmemlab_order(size_t size)
 #define CAPS_DEVM	(KMEMLAB_API_CAP_DEVM | KMEMLAB_API_CAP_SLEEPS |	\
 			 KMEMLAB_API_CAP_NO_BENCH)
 #define CAP_ZEROES	KMEMLAB_API_CAP_ZEROES
+#if KMEMLAB_HAVE_SHEAVES
+#define CAP_SHEAVES	KMEMLAB_API_CAP_SHEAVES
+#else
+#define CAP_SHEAVES	0
+#endif
 
 static u64 kmemlab_max_kmalloc(u32 *limit)
 {
@@ -296,6 +301,37 @@ static void kmemlab_kfree_nolock(struct kmemlab_buf *buf)
 #else
 #define kmemlab_kmalloc_nolock	NULL
 #define kmemlab_kfree_nolock	NULL
+#endif
+
+/*
+ * What the kmalloc_obj() rows allocate: a record the size of a small
+ * driver's state, 200 bytes, which no kmalloc size class fits exactly.
+ */
+struct kmemlab_obj {
+	u64 word[25];
+};
+
+#if KMEMLAB_HAVE_KMALLOC_OBJ
+static void *kmemlab_kmalloc_obj(struct kmemlab_op *op)
+{
+	return KMEMLAB_CALL(kmalloc_obj(struct kmemlab_obj, op->gfp));
+}
+
+static void *kmemlab_kzalloc_obj(struct kmemlab_op *op)
+{
+	return KMEMLAB_CALL(kzalloc_obj(struct kmemlab_obj, op->gfp));
+}
+
+static void *kmemlab_kmalloc_objs(struct kmemlab_op *op)
+{
+	return KMEMLAB_CALL(kmalloc_objs(struct kmemlab_obj, op->count,
+					 op->gfp));
+}
+
+#else
+#define kmemlab_kmalloc_obj	NULL
+#define kmemlab_kzalloc_obj	NULL
+#define kmemlab_kmalloc_objs	NULL
 #endif
 
 /* The module's bucket set: caches "kmemlab_buckets-<size>". */
@@ -470,7 +506,7 @@ static void kmemlab_dma_free_coherent(struct kmemlab_buf *buf)
 
 #define __KMEMLAB_API(_api, _name, _caps, _gfp, _max, _alloc, _resize,	\
 		      _free, _page_ptr, _unavailable, _resize_unavailable,	\
-		      _cache_prefix)					\
+		      _cache_prefix, _type_size)				\
 	[KMEMLAB_API_##_api] = {					\
 		.api = KMEMLAB_API_##_api,				\
 		.name = _name,						\
@@ -484,10 +520,11 @@ static void kmemlab_dma_free_coherent(struct kmemlab_buf *buf)
 		.unavailable = _unavailable,				\
 		.resize_unavailable = _resize_unavailable,		\
 		.cache_prefix = _cache_prefix,				\
+		.type_size = _type_size,				\
 	}
-#define KMEMLAB_API(...)	__KMEMLAB_API(__VA_ARGS__, false, 0, 0, NULL)
+#define KMEMLAB_API(...)	__KMEMLAB_API(__VA_ARGS__, false, 0, 0, NULL, 0)
 /* An API whose @alloc returns a struct page (see struct kmemlab_api_ops). */
-#define KMEMLAB_API_PAGES(...)	__KMEMLAB_API(__VA_ARGS__, true, 0, 0, NULL)
+#define KMEMLAB_API_PAGES(...)	__KMEMLAB_API(__VA_ARGS__, true, 0, 0, NULL, 0)
 /*
  * An API some kernels lack: its operations are NULL where compat.h's
  * KMEMLAB_HAVE_<API> is 0, and KMEMLAB_<API> says why.
@@ -495,12 +532,17 @@ static void kmemlab_dma_free_coherent(struct kmemlab_buf *buf)
 #define KMEMLAB_API_IF(_api, _name, _caps, _gfp, _max, _alloc, _free,	\
 		       _page_ptr, _cache_prefix)			\
 	__KMEMLAB_API(_api, _name, _caps, _gfp, _max, _alloc, NULL, _free,	\
-		      _page_ptr, KMEMLAB_##_api, 0, _cache_prefix)
+		      _page_ptr, KMEMLAB_##_api, 0, _cache_prefix, 0)
+/* A kmalloc() of one or @count objects of @_type; some kernels lack it. */
+#define KMEMLAB_API_TYPED_IF(_api, _name, _caps, _alloc, _type)		\
+	__KMEMLAB_API(_api, _name, _caps, GFP_SLAB, kmemlab_max_kmalloc,	\
+		      _alloc, NULL, kmemlab_kfree, false, KMEMLAB_##_api, 0,	\
+		      NULL, sizeof(_type))
 /* An API whose resize operation some kernels lack, likewise. */
 #define KMEMLAB_API_RESIZE_IF(_api, _name, _caps, _gfp, _max, _alloc,	\
 			      _resize, _free, _resize_unavailable)	\
 	__KMEMLAB_API(_api, _name, _caps, _gfp, _max, _alloc, _resize,	\
-		      _free, false, 0, _resize_unavailable, NULL)
+		      _free, false, 0, _resize_unavailable, NULL, 0)
 
 static const struct kmemlab_api_ops kmemlab_apis[KMEMLAB_API_COUNT] = {
 	KMEMLAB_API(KMALLOC, "kmalloc", 0, GFP_SLAB, kmemlab_max_kmalloc,
@@ -540,7 +582,8 @@ static const struct kmemlab_api_ops kmemlab_apis[KMEMLAB_API_COUNT] = {
 		    GFP_PAGES & ~KMEMLAB_GFP_HIGHUSER, kmemlab_max_page,
 		    kmemlab_get_zeroed_page, NULL, kmemlab_free_page),
 	KMEMLAB_API(KMEM_CACHE, "kmem_cache",
-		    KMEMLAB_API_CAP_CACHE | KMEMLAB_API_CAP_CREATE_ADMIN,
+		    KMEMLAB_API_CAP_CACHE | KMEMLAB_API_CAP_CREATE_ADMIN |
+		    CAP_SHEAVES,
 		    GFP_SLAB, kmemlab_max_kmalloc, kmemlab_kmem_cache_alloc,
 		    NULL, kmemlab_kmem_cache_free),
 	KMEMLAB_API(DEVM_KMALLOC, "devm_kmalloc", CAPS_DEVM, GFP_SLAB,
@@ -571,6 +614,13 @@ static const struct kmemlab_api_ops kmemlab_apis[KMEMLAB_API_COUNT] = {
 	KMEMLAB_API_IF(KMEM_BUCKETS, "kmem_buckets", 0, GFP_BUCKETS,
 		       kmemlab_max_kmalloc, kmemlab_kmem_buckets_alloc,
 		       kmemlab_kfree, false, KMEMLAB_BUCKETS_NAME "-"),
+	KMEMLAB_API_TYPED_IF(KMALLOC_OBJ, "kmalloc_obj", 0, kmemlab_kmalloc_obj,
+			     struct kmemlab_obj),
+	KMEMLAB_API_TYPED_IF(KZALLOC_OBJ, "kzalloc_obj", CAP_ZEROES,
+			     kmemlab_kzalloc_obj, struct kmemlab_obj),
+	KMEMLAB_API_TYPED_IF(KMALLOC_OBJS, "kmalloc_objs",
+			     KMEMLAB_API_CAP_COUNT, kmemlab_kmalloc_objs,
+			     struct kmemlab_obj),
 };
 
 const struct kmemlab_api_ops *kmemlab_api(u32 api)
@@ -747,7 +797,7 @@ int kmemlab_check_gfp(const struct kmemlab_api_ops *ops, u64 abi_gfp,
  * kmemlab_check_call() - the API, context and size of a request
  * @api: enum kmemlab_api asked for.
  * @context: enum kmemlab_context asked for.
- * @size: bytes, > 0.
+ * @size: bytes, > 0 (an element's, with a count); a typed API's type size.
  * @why: the refusal to fill, or NULL.
  * @out: set to the API's row.
  *
@@ -770,6 +820,9 @@ int kmemlab_check_call(u32 api, u32 context, u64 size,
 	if (!size)
 		return kmemlab_refuse(why, -EINVAL, KMEMLAB_REASON_SIZE_ZERO,
 				      0, 0);
+	if ((*out)->type_size && size != (*out)->type_size)
+		return kmemlab_refuse(why, -EINVAL, KMEMLAB_REASON_TYPE_SIZE,
+				      api, (*out)->type_size);
 	return 0;
 }
 
@@ -836,6 +889,7 @@ unsigned int kmemlab_describe_apis(struct kmemlab_desc *d)
 			r->admin_above = KMEMLAB_DESC_NO_LIMIT;
 			r->unavailable = ops->unavailable;
 			r->resize_unavailable = ops->resize_unavailable;
+			r->type_size = ops->type_size;
 		}
 		n++;
 	}

@@ -170,8 +170,8 @@ bool kmemlab_cache_name_ok(const char *name)
 	return !memchr_inv(name + len, 0, KMEMLAB_NAME_LEN - len);
 }
 
-static int kmemlab_cache_create(struct kmemlab_dev *kd, const char *name,
-				u32 size, u32 align, u32 flags,
+static int kmemlab_cache_create(struct kmemlab_dev *kd,
+				const struct kmemlab_alloc *req,
 				struct kmemlab_cache **out)
 {
 	slab_flags_t sflags = 0;
@@ -180,50 +180,52 @@ static int kmemlab_cache_create(struct kmemlab_dev *kd, const char *name,
 	c = kmemlab_own(kzalloc(sizeof(*c), GFP_KERNEL));
 	if (!c)
 		return -ENOMEM;
-	if (flags & KMEMLAB_ALLOC_HWCACHE_ALIGN)
+	if (req->flags & KMEMLAB_ALLOC_HWCACHE_ALIGN)
 		sflags |= SLAB_HWCACHE_ALIGN;
-	snprintf(c->kname, sizeof(c->kname), "kmemlab%d_%s", kd->node->id,
-		 name);
+	/* At most "kmemlab63_" and KMEMLAB_CACHE_NAME_MAX characters. */
+	snprintf(c->kname, sizeof(c->kname), "kmemlab%d_%.*s", kd->node->id,
+		 KMEMLAB_CACHE_NAME_MAX, req->name);
 	/*
 	 * A usercopy region keeps SLUB from merging the cache into an existing
 	 * one of the same geometry, so it shows in /proc/slabinfo by its name.
 	 */
-	c->cache = kmemlab_own(kmemlab_kmem_cache_create(c->kname, size, align,
-							 sflags));
+	c->cache = kmemlab_own(kmemlab_kmem_cache_create(c->kname, req->size,
+							 req->align, sflags,
+							 req->sheaf_capacity));
 	if (!c->cache) {
 		kfree(c);
 		return -ENOMEM;
 	}
-	strscpy(c->name, name, sizeof(c->name));
-	c->size = size;
-	c->align = align;
-	c->flags = flags;
+	strscpy(c->name, req->name, sizeof(c->name));
+	c->size = req->size;
+	c->align = req->align;
+	c->flags = req->flags;
+	c->sheaves = req->sheaf_capacity;
 	list_add(&c->node, &kd->caches);
 	*out = c;
 	return 0;
 }
 
 /**
- * kmemlab_cache_find() - the live cache @name, if its geometry matches
+ * kmemlab_cache_find() - the live cache @req->name, if its geometry matches
  * @kd: the device; its lock is held.
- * @name: the caller's name for the cache, already validated.
- * @size: object size.
- * @align: alignment.
- * @flags: KMEMLAB_ALLOC_* bits.
+ * @req: the ALLOC request, already validated: the cache's name and geometry
+ *	(object size, alignment, KMEMLAB_ALLOC_* flags, sheaf capacity).
  * @out: the cache, or NULL when none of that name lives (it would be created).
  *
  * Return: 0, or -EEXIST if a cache of that name has another geometry.
  */
-int kmemlab_cache_find(struct kmemlab_dev *kd, const char *name, u32 size,
-		       u32 align, u32 flags, struct kmemlab_cache **out)
+int kmemlab_cache_find(struct kmemlab_dev *kd, const struct kmemlab_alloc *req,
+		       struct kmemlab_cache **out)
 {
 	struct kmemlab_cache *c;
 
 	*out = NULL;
 	list_for_each_entry(c, &kd->caches, node) {
-		if (strcmp(c->name, name))
+		if (strcmp(c->name, req->name))
 			continue;
-		if (c->size != size || c->align != align || c->flags != flags)
+		if (c->size != req->size || c->align != req->align ||
+		    c->flags != req->flags || c->sheaves != req->sheaf_capacity)
 			return -EEXIST;
 		*out = c;
 		break;
@@ -232,23 +234,21 @@ int kmemlab_cache_find(struct kmemlab_dev *kd, const char *name, u32 size,
 }
 
 /**
- * kmemlab_cache_get() - find or create the cache @name, for one more object
+ * kmemlab_cache_get() - find or create the cache @req->name, for one more
+ *	object
  * @kd: the device; its lock is held.
- * @name: the caller's name for the cache, already validated.
- * @size: object size.
- * @align: alignment, 0 or a power of two up to PAGE_SIZE.
- * @flags: KMEMLAB_ALLOC_* bits.
+ * @req: the ALLOC request, as for kmemlab_cache_find().
  * @out: the cache, holding a reference for the object to come.
  *
  * Return: 0, -EEXIST if a cache of that name has another geometry, -ENOMEM.
  */
-int kmemlab_cache_get(struct kmemlab_dev *kd, const char *name, u32 size,
-		      u32 align, u32 flags, struct kmemlab_cache **out)
+int kmemlab_cache_get(struct kmemlab_dev *kd, const struct kmemlab_alloc *req,
+		      struct kmemlab_cache **out)
 {
 	struct kmemlab_cache *c;
 	int ret;
 
-	ret = kmemlab_cache_find(kd, name, size, align, flags, &c);
+	ret = kmemlab_cache_find(kd, req, &c);
 	if (ret)
 		return ret;
 	if (c) {
@@ -256,7 +256,7 @@ int kmemlab_cache_get(struct kmemlab_dev *kd, const char *name, u32 size,
 		*out = c;
 		return 0;
 	}
-	ret = kmemlab_cache_create(kd, name, size, align, flags, &c);
+	ret = kmemlab_cache_create(kd, req, &c);
 	if (ret)
 		return ret;
 	c->objects = 1;

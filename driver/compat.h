@@ -244,6 +244,21 @@ static inline bool kmemlab_swiotlb_range(struct device *dev,
 #endif
 
 /*
+ * kmalloc_obj(), kzalloc_obj() and kmalloc_objs(): slab.h macros that take
+ * the size from a type (Linux 7.0, and the 6.12.y stable kernels, which got
+ * them for the backports of the tree-wide conversion).
+ */
+#ifdef kmalloc_obj
+#define KMEMLAB_HAVE_KMALLOC_OBJ	1
+#define KMEMLAB_KMALLOC_OBJ	KMEMLAB_UNAVAILABLE_NONE
+#else
+#define KMEMLAB_HAVE_KMALLOC_OBJ	0
+#define KMEMLAB_KMALLOC_OBJ	KMEMLAB_UNAVAILABLE_KERNEL
+#endif
+#define KMEMLAB_KZALLOC_OBJ	KMEMLAB_KMALLOC_OBJ
+#define KMEMLAB_KMALLOC_OBJS	KMEMLAB_KMALLOC_OBJ
+
+/*
  * kmem_buckets_create() and kmem_buckets_alloc(): 6.11. With
  * CONFIG_SLAB_BUCKETS off they exist but allocate from kmalloc-N.
  */
@@ -290,15 +305,29 @@ static inline bool kmemlab_swiotlb_range(struct device *dev,
  * struct kmem_cache_args since 6.12 (a macro that still takes the old
  * argument lists); before, kmem_cache_create_usercopy() was the way.
  */
+/*
+ * struct kmem_cache_args.sheaf_capacity: per-CPU sheaves of objects in
+ * front of a cache's slabs, 6.18. A struct member: by version.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 18, 0)
+#define KMEMLAB_HAVE_SHEAVES	1
+#else
+#define KMEMLAB_HAVE_SHEAVES	0
+#endif
+
 #ifdef kmem_cache_create
 static inline struct kmem_cache *
 kmemlab_kmem_cache_create(const char *name, unsigned int size,
-			  unsigned int align, slab_flags_t flags)
+			  unsigned int align, slab_flags_t flags,
+			  unsigned int sheaves)
 {
 	struct kmem_cache_args args = {
 		.align = align,
 		.useroffset = 0,
 		.usersize = size,
+#if KMEMLAB_HAVE_SHEAVES
+		.sheaf_capacity = sheaves,
+#endif
 	};
 
 	return kmem_cache_create(name, size, &args, flags);
@@ -306,7 +335,8 @@ kmemlab_kmem_cache_create(const char *name, unsigned int size,
 #else
 static inline struct kmem_cache *
 kmemlab_kmem_cache_create(const char *name, unsigned int size,
-			  unsigned int align, slab_flags_t flags)
+			  unsigned int align, slab_flags_t flags,
+			  unsigned int sheaves)
 {
 	return kmem_cache_create_usercopy(name, size, align, flags, 0, size,
 					  NULL);

@@ -161,6 +161,52 @@ static void kmemlab_walk_pages(struct kmemlab_report *r,
 		r->flags |= KMEMLAB_REPORT_ZONE_OK;
 }
 
+/**
+ * kmemlab_runs() - the runs of page frames @buf lies in
+ * @buf: a live allocation; the device's lock is held.
+ * @runs: where to write the first @room runs, or NULL.
+ * @room: records @runs holds.
+ * @granule: frames each run's start is rounded down to (1: exact).
+ * @pages: set to the pages the allocation touches.
+ *
+ * A run is consecutive frames in one zone, from the page of byte 0 on.
+ *
+ * Return: the number of runs.
+ */
+unsigned int kmemlab_runs(const struct kmemlab_buf *buf,
+			  struct kmemlab_run *runs, unsigned int room,
+			  u64 granule, u64 *pages)
+{
+	const struct kmemlab_api_ops *ops = buf->ops;
+	size_t first = kmemlab_first_offset(ops, buf->ptr);
+	size_t n = DIV_ROUND_UP(first + buf->report.size, PAGE_SIZE), i;
+	unsigned long prev = 0;
+	unsigned int nruns = 0;
+	u32 prev_zone = 0;
+
+	for (i = 0; i < n; i++) {
+		struct page *page = kmemlab_page_at(ops, buf->ptr,
+						    i ? i * PAGE_SIZE - first : 0);
+		unsigned long pfn = page_to_pfn(page);
+		u32 zone = kmemlab_zones[page_zonenum(page)];
+
+		if (!i || pfn != prev + 1 || zone != prev_zone) {
+			if (nruns < room) {
+				runs[nruns].pfn = round_down((u64)pfn, granule);
+				runs[nruns].zone = zone;
+			}
+			nruns++;
+		}
+		if (nruns <= room)
+			runs[nruns - 1].pages++;
+		prev = pfn;
+		prev_zone = zone;
+		cond_resched();
+	}
+	*pages = n;
+	return nruns;
+}
+
 /*
  * The size of the devres header devm_kmalloc() put before @ptr, or 0 when it
  * cannot be told. devres links each resource into the device's list by the

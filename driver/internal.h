@@ -73,6 +73,8 @@ struct kmemlab_op;
  * @resize_unavailable: likewise for a resize operation some kernels have.
  * @cache_prefix: the API's own slab caches are named this and the size
  *	("kmemlab_buckets-192"), not after kmalloc's; NULL: kmalloc's.
+ * @type_size: the API allocates objects of a type (kmalloc_obj()): its
+ *	size, which every request's size must be; else 0.
  */
 struct kmemlab_api_ops {
 	u32 api;
@@ -87,6 +89,7 @@ struct kmemlab_api_ops {
 	u32 unavailable;
 	u32 resize_unavailable;
 	const char *cache_prefix;
+	size_t type_size;
 };
 
 /**
@@ -150,6 +153,7 @@ static inline void kmemlab_refusal_out(struct kmemlab_dev *kd,
  * @size: object size.
  * @align: alignment asked for.
  * @flags: KMEMLAB_ALLOC_* bits it was created with.
+ * @sheaves: the sheaf capacity asked for (0: none).
  * @objects: live objects; the cache is destroyed when this drops to 0.
  */
 struct kmemlab_cache {
@@ -160,6 +164,7 @@ struct kmemlab_cache {
 	u32 size;
 	u32 align;
 	u32 flags;
+	u32 sheaves;
 	unsigned int objects;
 };
 
@@ -342,6 +347,9 @@ bool kmemlab_context_irq(u32 context);
 unsigned int kmemlab_describe_contexts(struct kmemlab_desc *d);
 
 /* inspect.c */
+unsigned int kmemlab_runs(const struct kmemlab_buf *buf,
+			  struct kmemlab_run *runs, unsigned int room,
+			  u64 granule, u64 *pages);
 void kmemlab_inspect(struct kmemlab_buf *buf, const struct kmemlab_op *op,
 		     u64 abi_gfp, u32 context);
 struct page *kmemlab_page_at(const struct kmemlab_api_ops *ops,
@@ -363,10 +371,10 @@ void kmemlab_buf_discard(struct kmemlab_buf *buf);
 void kmemlab_buf_free(struct kmemlab_buf *buf);
 unsigned int kmemlab_buf_free_all(struct kmemlab_dev *kd, bool unbinding);
 bool kmemlab_cache_name_ok(const char *name);
-int kmemlab_cache_find(struct kmemlab_dev *kd, const char *name, u32 size,
-		       u32 align, u32 flags, struct kmemlab_cache **out);
-int kmemlab_cache_get(struct kmemlab_dev *kd, const char *name, u32 size,
-		      u32 align, u32 flags, struct kmemlab_cache **out);
+int kmemlab_cache_find(struct kmemlab_dev *kd, const struct kmemlab_alloc *req,
+		       struct kmemlab_cache **out);
+int kmemlab_cache_get(struct kmemlab_dev *kd, const struct kmemlab_alloc *req,
+		      struct kmemlab_cache **out);
 void kmemlab_cache_put(struct kmemlab_dev *kd, struct kmemlab_cache *c);
 
 /* dma.c */

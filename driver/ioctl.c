@@ -112,7 +112,7 @@ static int kmemlab_alloc_args(const struct kmemlab_api_ops *ops,
 	bool cache = ops->caps & KMEMLAB_API_CAP_CACHE;
 	u32 field = 0;
 
-	if (req->pad || memchr_inv(req->reserved, 0, sizeof(req->reserved)) ||
+	if (req->pad || req->pad2 || req->reserved ||
 	    (req->flags & ~KMEMLAB_ALLOC_HWCACHE_ALIGN))
 		field = KMEMLAB_FIELD_RESERVED;
 	else if (!cache && req->flags)
@@ -127,6 +127,10 @@ static int kmemlab_alloc_args(const struct kmemlab_api_ops *ops,
 		field = KMEMLAB_FIELD_ALIGN;
 	else if (!(ops->caps & KMEMLAB_API_CAP_COUNT) != !req->count)
 		field = KMEMLAB_FIELD_COUNT;
+	else if (req->sheaf_capacity &&
+		 (!(ops->caps & KMEMLAB_API_CAP_SHEAVES) ||
+		  req->sheaf_capacity > KMEMLAB_SHEAF_CAPACITY_MAX))
+		field = KMEMLAB_FIELD_SHEAF_CAPACITY;
 	if (field)
 		return kmemlab_refuse(why, -EINVAL, KMEMLAB_REASON_FIELD, field,
 				      0);
@@ -151,8 +155,7 @@ static int kmemlab_alloc_cache_ok(struct kmemlab_dev *kd,
 	struct kmemlab_cache *c;
 	int ret;
 
-	ret = kmemlab_cache_find(kd, req->name, req->size, req->align,
-				 req->flags, &c);
+	ret = kmemlab_cache_find(kd, req, &c);
 	if (ret)
 		return kmemlab_refuse(why, ret, KMEMLAB_REASON_CACHE_MISMATCH,
 				      0, 0);
@@ -197,8 +200,7 @@ static int kmemlab_alloc_locked(struct kmemlab_dev *kd,
 	buf->kd = kd;
 	buf->order = op.order;
 	if (ops->caps & KMEMLAB_API_CAP_CACHE) {
-		ret = kmemlab_cache_get(kd, req->name, req->size, req->align,
-					req->flags, &buf->cache);
+		ret = kmemlab_cache_get(kd, req, &buf->cache);
 		if (ret)
 			goto err_buf;
 		op.cache = buf->cache->cache;
@@ -527,6 +529,52 @@ static int kmemlab_ioc_list(struct kmemlab_dev *kd, void __user *arg)
 	return ret;
 }
 
+static int kmemlab_ioc_runs(struct kmemlab_dev *kd, void __user *arg)
+{
+	struct kmemlab_run *recs = NULL;
+	struct kmemlab_runs req;
+	struct kmemlab_buf *buf;
+	u64 room;
+	int ret;
+
+	ret = kmemlab_copy_from_user(kd, &req, arg, sizeof(req));
+	if (ret)
+		return ret;
+	if (req.flags || req.pad || req.reserved || (req.capacity && !req.runs))
+		return -EINVAL;
+
+	if (mutex_lock_interruptible(&kd->lock))
+		return -EINTR;
+	buf = kmemlab_buf_get(kd, req.handle);
+	if (!buf) {
+		ret = -ENOENT;
+		goto out_unlock;
+	}
+	/* Never more than its pages: a huge capacity costs nothing. */
+	room = min_t(u64, req.capacity, buf->report.nr_pages);
+	if (room) {
+		recs = kmemlab_own(kvcalloc(room, sizeof(*recs), GFP_KERNEL));
+		if (!recs) {
+			ret = -ENOMEM;
+			goto out_unlock;
+		}
+	}
+	req.granule = kmemlab_capable() ? PAGE_SIZE :
+		      max_t(u64, KMEMLAB_RUNS_GRANULE, PAGE_SIZE);
+	req.needed = kmemlab_runs(buf, recs, room, req.granule >> PAGE_SHIFT,
+				  &req.pages);
+	req.returned = min_t(u64, room, req.needed);
+out_unlock:
+	mutex_unlock(&kd->lock);
+	if (!ret && req.returned)
+		ret = kmemlab_copy_to_user(kd, u64_to_user_ptr(req.runs), recs,
+					   array_size(req.returned, sizeof(*recs)));
+	kvfree(recs);
+	if (!ret)
+		ret = kmemlab_copy_to_user(kd, arg, &req, sizeof(req));
+	return ret;
+}
+
 /* The live allocation @handle and the range [offset, offset + length). */
 static struct kmemlab_buf *kmemlab_range(struct kmemlab_dev *kd, u32 handle,
 					 u64 offset, u64 *length)
@@ -767,6 +815,7 @@ static const struct {
 	{ KMEMLAB_IOC_BENCH,	kmemlab_ioc_bench },
 	{ KMEMLAB_IOC_NOP,	kmemlab_ioc_nop },
 	{ KMEMLAB_IOC_DESCRIBE,	kmemlab_ioc_describe },
+	{ KMEMLAB_IOC_RUNS,	kmemlab_ioc_runs },
 };
 
 /**

@@ -61,9 +61,11 @@ ALLOC=(alloc api=1 context=1 size=64 gfp=1)
 }
 
 @test "non-zero reserved bytes, pad or flags are EINVAL" {
-	run -0 abi-probe "${ALLOC[@]}" reserved0=1
+	run -0 abi-probe "${ALLOC[@]}" reserved=1
 	assert_output "EINVAL"
-	run -0 abi-probe "${ALLOC[@]}" reserved1=0x100
+	run -0 abi-probe "${ALLOC[@]}" reserved=0x100000000
+	assert_output "EINVAL"
+	run -0 abi-probe "${ALLOC[@]}" pad2=1
 	assert_output "EINVAL"
 	run -0 abi-probe "${ALLOC[@]}" pad=1
 	assert_output "EINVAL"

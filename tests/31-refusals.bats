@@ -48,8 +48,10 @@ teardown() {
 }
 
 @test "reason FIELD: reserved bytes, and fields the API takes none of" {
-	probe_alloc kmalloc context=1 size=64 gfp=1 reserved1=1
+	probe_alloc kmalloc context=1 size=64 gfp=1 reserved=1
 	assert_refusal EINVAL FIELD "$(uapi KMEMLAB_FIELD_RESERVED)"
+	probe_alloc kmalloc context=1 size=64 gfp=1 sheaf_capacity=8
+	assert_refusal EINVAL FIELD "$(uapi KMEMLAB_FIELD_SHEAF_CAPACITY)"
 	probe_alloc kmalloc context=1 size=64 gfp=1 count=2
 	assert_refusal EINVAL FIELD "$(uapi KMEMLAB_FIELD_COUNT)"
 	run -1 kmemlab alloc --api kmalloc --size 64 --count 2
@@ -287,6 +289,17 @@ teardown() {
 	assert_refusal EEXIST CACHE_MISMATCH
 	run -1 kmemlab alloc --api kmem_cache --size 128 --name twin
 	assert_output --partial "EEXIST: a live cache named 'twin' has another object size"
+}
+
+@test "reason TYPE_SIZE: a typed API asked for another size than its type's" {
+	local t
+	need_api kmalloc_obj
+	t=$(kmemlab apis -o NAME,TYPE-SIZE -n -r -b | awk '$1 == "kmalloc_obj" { print $2 }')
+	probe_alloc kmalloc_obj context=1 gfp=1 size=$((t * 2))
+	assert_refusal EINVAL TYPE_SIZE "$(uapi KMEMLAB_API_KMALLOC_OBJ)" "$t"
+	run -1 kmemlab alloc --api kmalloc_obj --size $((t * 2))
+	assert_output --partial "kmalloc_obj allocates objects of a type of $t bytes"
+	assert_output --partial "use --size $t, or leave --size out"
 }
 
 @test "reason NO_HANDLE: realloc of a handle nobody has" {

@@ -124,7 +124,7 @@ teardown() {
 	assert_output "E2BIG"
 	run -0 as_member abi-probe alloc api=13 context=1 size=64 gfp=$KERNEL name=Bad
 	assert_output "EINVAL"
-	run -0 as_member abi-probe "${ALLOC[@]}" gfp=$ATOMIC context=4 size=$((2 * PAGE)) reserved0=1
+	run -0 as_member abi-probe "${ALLOC[@]}" gfp=$ATOMIC context=4 size=$((2 * PAGE)) reserved=1
 	assert_output "EINVAL"
 }
 

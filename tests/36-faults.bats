@@ -135,9 +135,10 @@ sites() { cat "$BATS_TEST_TMPDIR/sites"; }
 }
 
 @test "ALLOC of every API the driver describes: each bookkeeping fault is a clean ENOMEM" {
-	local name value props args want n=0
-	while read -r name value props; do
-		args=(alloc api=$((value)) context=1 size=64 gfp="$(api_gfp "$name")")
+	local name value props tsize args want n=0
+	while read -r name value props tsize; do
+		[[ $tsize != - ]] || tsize=64
+		args=(alloc api=$((value)) context=1 size="$tsize" gfp="$(api_gfp "$name")")
 		# 2 sites each (the handle, the registry slot), +2 for a new
 		# kmem_cache (its bookkeeping and the cache), +1 for a devm API
 		# (its action).
@@ -148,7 +149,7 @@ sites() { cat "$BATS_TEST_TMPDIR/sites"; }
 		walk "ALLOC $name" abi-probe "${args[@]}"
 		(($(sites) == want)) || fail "ALLOC $name: $(sites) fault sites, not $want"
 		n=$((n + 1))
-	done < <(apis_here NAME,VALUE,PROPERTIES)
+	done < <(apis_here NAME,VALUE,PROPERTIES,TYPE-SIZE -b)
 	echo "# ALLOC: every fault site of $n APIs" >&3
 	run -0 new_dmesg
 	refute_output --regexp 'WARNING|BUG|Call Trace'

@@ -353,3 +353,86 @@ refused_above() {
 	run -0 kmemlab verify "$h" --pattern 0x2d --length 8192
 	kmemlab free --all >/dev/null
 }
+
+# The size of the type typed API $1 allocates, as the driver describes it.
+type_size() {
+	kmemlab apis -o NAME,TYPE-SIZE -n -r -b | awk -v a="$1" '$1 == a { print $2 }'
+}
+
+@test "kmalloc_obj takes its size from its type: kmalloc's size class for that size" {
+	need_api kmalloc_obj
+	local t want
+	t=$(type_size kmalloc_obj)
+	(( t > 0 )) || fail "kmalloc_obj: type size '$t'"
+	want=$(kmemlab alloc --api kmalloc --size "$t" -o SIZE,USABLE,BACKING,CACHE -n -r -b)
+	# No --size: the CLI asks for the type's.
+	run -0 kmemlab alloc --api kmalloc_obj -o SIZE,USABLE,BACKING,CACHE -n -r -b
+	assert_output "$want"
+	run -0 kmemlab alloc --api kzalloc_obj --size "$t" -o SIZE,ZEROED -n -r -b
+	assert_output "$t yes"
+	kmemlab free --all >/dev/null
+}
+
+@test "kmalloc_objs is an array of --count objects of the type, up to KMALLOC_MAX_SIZE" {
+	need_api kmalloc_objs
+	local t want max
+	t=$(type_size kmalloc_objs)
+	want=$(kmemlab alloc --api kmalloc --size $((t * 7)) -o SIZE,USABLE,CACHE -n -r -b)
+	run -0 kmemlab alloc --api kmalloc_objs --count 7 -o SIZE,USABLE,CACHE -n -r -b
+	assert_output "$want"
+	kmemlab free --all >/dev/null
+	max=$(kmemlab apis -o NAME,MAX -n -r -b | awk '$1 == "kmalloc_objs" { print $2 }')
+	run -0 abi-probe alloc api="$(uapi KMEMLAB_API_KMALLOC_OBJS)" context=1 gfp=1 \
+		size="$t" count=$((max / t + 1)) '?reason'
+	assert_output "E2BIG reason=$(uapi KMEMLAB_REASON_SIZE_MAX)"
+	[[ $(live_allocs) -eq 0 ]]
+}
+
+@test "a typed API refuses any other size, naming its type's size" {
+	need_api kmalloc_obj
+	local t api
+	t=$(type_size kmalloc_obj)
+	api=$(uapi KMEMLAB_API_KMALLOC_OBJ)
+	run -1 kmemlab alloc --api kmalloc_obj --size $((t + 1))
+	assert_output --partial "EINVAL"
+	assert_output --partial "a type of $t bytes"
+	run -0 abi-probe alloc api="$api" context=1 gfp=1 size=$((t - 1)) '?reason' '?rarg' '?rvalue'
+	assert_refusal EINVAL TYPE_SIZE "$api" "$t"
+	run -0 abi-probe bench api="$api" context=1 gfp=1 size=64 pattern=1 threads=1 \
+		iterations=10 '?reason'
+	assert_output "EINVAL reason=$(uapi KMEMLAB_REASON_TYPE_SIZE)"
+	# Only APIs that allocate a type have a type size.
+	run -0 kmemlab apis -o NAME,TYPE-SIZE -n -r -b
+	assert_line --regexp '^kmalloc -$'
+	[[ $(live_allocs) -eq 0 ]]
+}
+
+@test "kmem_cache --sheaf-capacity: the kernel's cache has sheaves of that capacity, where it has sheaves" {
+	local d cap dbg
+	if [[ ,$(kmemlab apis -o NAME,PROPERTIES -n -r | awk '$1 == "kmem_cache" { print $2 }'), != *,sheaves,* ]]; then
+		# The driver refuses it, naming the kernel that lacks sheaves.
+		run -1 kmemlab alloc --api kmem_cache --name sheaves --size 64 --sheaf-capacity 24
+		assert_output --partial "EINVAL"
+		assert_output --partial "sheaves came in Linux 6.18"
+		skip "kmem_cache has no sheaves on $(uname -r)"
+	fi
+	kmemlab alloc --api kmem_cache --name sheaves --size 64 --sheaf-capacity 24 >/dev/null
+	# The kernel's own view of the cache.
+	d=/sys/kernel/slab/kmemlab0_sheaves
+	cap=$(cat "$d/sheaf_capacity")
+	dbg=$(cat "$d/sanity_checks" "$d/red_zone" "$d/poison" "$d/store_user" | sort -u | tail -n1)
+	if [[ $dbg == 1 ]]; then
+		# slub_debug: the kernel ignores the capacity (slab.h).
+		(( cap == 0 )) || fail "a debugged cache has sheaves of $cap"
+	else
+		(( cap >= 24 )) || fail "sheaf_capacity $cap, asked 24"
+	fi
+	# The capacity is part of the cache's geometry.
+	run -1 kmemlab alloc --api kmem_cache --name sheaves --size 64 --sheaf-capacity 32
+	assert_output --partial "EEXIST"
+	run -0 abi-probe alloc api="$(uapi KMEMLAB_API_KMEM_CACHE)" context=1 gfp=1 size=64 \
+		name=other sheaf_capacity=$(($(uapi KMEMLAB_SHEAF_CAPACITY_MAX) + 1)) '?reason' '?rarg'
+	assert_output "EINVAL reason=$(uapi KMEMLAB_REASON_FIELD) rarg=$(uapi KMEMLAB_FIELD_SHEAF_CAPACITY)"
+	kmemlab free --all >/dev/null
+	[[ ! -e $d ]]
+}

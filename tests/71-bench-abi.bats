@@ -77,16 +77,17 @@ assert_complete() {
 }
 
 @test "every API the bench runs completes with whole distributions" {
-	local name value max props size n=0
+	local name value max props tsize size n=0
 	# Every API the kernel has but the ones the driver says bench cannot time.
-	while read -r name value max props; do
+	while read -r name value max props tsize; do
 		[[ ,$props, == *,no-bench,* ]] && continue
 		size=$((max < 4096 ? max : 4096))
+		[[ $tsize == - ]] || size=$tsize
 		bench api=$((value)) context=1 size="$size" gfp="$(api_gfp "$name")" \
 			pattern=1 threads=1 iterations=200
 		assert_complete 200
 		n=$((n + 1))
-	done < <(apis_here NAME,VALUE,MAX,PROPERTIES -b)
+	done < <(apis_here NAME,VALUE,MAX,PROPERTIES,TYPE-SIZE -b)
 	(( n >= 12 )) || fail "only $n APIs benched"
 }
 

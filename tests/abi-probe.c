@@ -58,8 +58,8 @@ static const struct field alloc_fields[] = {
 	F(kmemlab_alloc, api), F(kmemlab_alloc, context), F(kmemlab_alloc, size),
 	F(kmemlab_alloc, gfp), F(kmemlab_alloc, count), F(kmemlab_alloc, align),
 	F(kmemlab_alloc, flags), F(kmemlab_alloc, pad), F(kmemlab_alloc, name),
-	R(kmemlab_alloc, reserved, 0, "reserved0"),
-	R(kmemlab_alloc, reserved, 1, "reserved1"),
+	F(kmemlab_alloc, sheaf_capacity), F(kmemlab_alloc, pad2),
+	F(kmemlab_alloc, reserved),
 	{ "reason", offsetof(struct kmemlab_alloc, refusal.reason), 4 },
 	{ "rarg", offsetof(struct kmemlab_alloc, refusal.arg), 4 },
 	{ "rvalue", offsetof(struct kmemlab_alloc, refusal.value), 8 },
@@ -96,6 +96,13 @@ static const struct field query_fields[] = {
 	{ "phys", offsetof(struct kmemlab_query, report.phys), 8 },
 	{ "rflags", offsetof(struct kmemlab_query, report.flags), 4 },
 	{ NULL, 0, 0 }
+};
+
+static const struct field runs_fields[] = {
+	F(kmemlab_runs, handle), F(kmemlab_runs, capacity), F(kmemlab_runs, runs),
+	F(kmemlab_runs, needed), F(kmemlab_runs, returned), F(kmemlab_runs, flags),
+	F(kmemlab_runs, pad), F(kmemlab_runs, granule), F(kmemlab_runs, pages),
+	F(kmemlab_runs, reserved), { NULL, 0, 0 }
 };
 
 static const struct field list_fields[] = {
@@ -212,6 +219,7 @@ static const struct {
 	{ "dma", KMEMLAB_IOC_DMA_MAP, sizeof(struct kmemlab_dma), dma_fields },
 	{ "bench", KMEMLAB_IOC_BENCH, sizeof(struct kmemlab_bench), bench_fields },
 	{ "nop", KMEMLAB_IOC_NOP, 0, NULL },
+	{ "runs", KMEMLAB_IOC_RUNS, sizeof(struct kmemlab_runs), runs_fields },
 };
 
 static _Noreturn void usage(void)

@@ -368,6 +368,7 @@ static void set_field(unsigned char *arg, const struct field *f, uint64_t v)
 static struct {
 	uint32_t id;
 	uint64_t caps;
+	uint64_t type_size;	/* kmalloc_obj family: the size it takes */
 } apis[64];
 static unsigned int napis;
 
@@ -386,6 +387,7 @@ static int load_apis(void)
 		if (recs[i].kind != KMEMLAB_DESC_API || recs[i].unavailable)
 			continue;
 		apis[napis].id = recs[i].id;
+		apis[napis].type_size = recs[i].type_size;
 		apis[napis++].caps = recs[i].caps;
 	}
 	free(recs);
@@ -417,6 +419,8 @@ static void make_arg(enum cmd_id c, unsigned char *arg)
 			if (chance(70) && a->count && a->size > a->count)
 				a->size /= a->count;
 		}
+		if (apis[k].type_size && chance(90))
+			a->size = apis[k].type_size;
 		if ((apis[k].caps & KMEMLAB_API_CAP_CACHE) || chance(2)) {
 			const char *n = cache_names[tl_rnd_below(N(cache_names))];
 

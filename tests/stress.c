@@ -125,6 +125,7 @@ struct api {
 	uint64_t zones;		/* zone modifiers allowed */
 	uint64_t mods;		/* action modifiers allowed */
 	uint64_t max;		/* largest size drawn */
+	uint64_t type_size;	/* kmalloc_obj family: the one size (per element) */
 };
 
 #define MiB	(1ULL << 20)
@@ -181,6 +182,7 @@ static int load_apis(void)
 		a->count = r->caps & KMEMLAB_API_CAP_COUNT;
 		a->cache = r->caps & KMEMLAB_API_CAP_CACHE;
 		a->vmap = r->caps & KMEMLAB_API_CAP_VMAP;
+		a->type_size = r->type_size;
 		/* highmem pages have no kernel address to fill or read */
 		a->bases = r->gfp & base & ~KMEMLAB_GFP_HIGHUSER;
 		a->zones = r->gfp & zone;
@@ -342,11 +344,16 @@ static void op_alloc(struct worker *w)
 		size = 24 << (2 * k);	/* 24, 96, 384, 1536 */
 		req.align = k == 3 ? 64 : 0;
 		req.flags = k == 2 ? KMEMLAB_ALLOC_HWCACHE_ALIGN : 0;
+	} else if (a->type_size) {
+		size = a->type_size;
 	} else {
 		size = pick_size(a->max);
 	}
 	total = size;
-	if (a->count) {
+	if (a->type_size && a->count) {
+		req.count = 1 + tl_rnd_below(16);
+		total = size * req.count;
+	} else if (a->count) {
 		req.count = 1 + tl_rnd_below(size < 16 ? size : 16);
 		size = (size + req.count - 1) / req.count;
 		total = size * req.count;

@@ -87,7 +87,8 @@ static void one(int fd, const struct kmemlab_desc *api, const struct kmemlab_des
 		uint64_t gfp, struct tally *t)
 {
 	struct kmemlab_alloc a = {
-		.api = api->id, .context = ctx->id, .size = 64, .gfp = gfp,
+		.api = api->id, .context = ctx->id, .gfp = gfp,
+		.size = api->type_size ? api->type_size : 64,
 	};
 	struct kmemlab_free f = { 0 };
 	uint32_t want = predict(api, ctx, gfp);

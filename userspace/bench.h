@@ -34,6 +34,7 @@ struct bench_args {
 	size_t napis;
 	uint64_t sizes[MAX_LIST];
 	size_t nsizes;
+	bool size_default;	/* no --size: 64, or a typed API's own size */
 	uint32_t contexts[MAX_LIST];
 	size_t ncontexts;
 	struct pattern patterns[MAX_LIST];
@@ -82,7 +83,6 @@ enum { RA_COMPARE, RA_API, RA_SIZE, RA_CONTEXT, RA_PATTERN, RA_MEDIAN, RA_P99, R
 /* bench_args.c */
 extern const struct cli_opt *const bench_optsets[];
 void bench_parse_args(struct cli *cli, int argc, char **argv, struct bench_args *a);
-bool bench_has_ext(const char *file, const char *ext);
 
 /* bench_machine.c */
 extern const struct out_colset machine_fields;

@@ -165,13 +165,6 @@ static void check_ext(const struct cli *cli, const char *option, const char *fil
 		  allowed);
 }
 
-bool bench_has_ext(const char *file, const char *ext)
-{
-	const char *dot = strrchr(file, '.');
-
-	return dot && !strcasecmp(dot + 1, ext);
-}
-
 static void add_file(const struct cli *cli, const char *option, const char **files,
 		     size_t *n, const char *file)
 {
@@ -222,8 +215,10 @@ void bench_parse_args(struct cli *cli, int argc, char **argv, struct bench_args 
 			  "output options");
 	if (!a->napis)
 		a->apis[a->napis++] = (const struct api_row *)name_find(&api_names, "kmalloc");
-	if (!a->nsizes)
+	if (!a->nsizes) {
 		a->sizes[a->nsizes++] = 64;
+		a->size_default = true;
+	}
 	if (!a->ncontexts)
 		a->contexts[a->ncontexts++] = KMEMLAB_CTX_PROCESS;
 	if (!a->npatterns)

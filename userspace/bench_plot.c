@@ -3,31 +3,13 @@
  * kmemlab bench --plot: ns/op against size, drawn by gnuplot.
  */
 #include <errno.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include "bench.h"
-
-extern char **environ;
+#include "gnuplot.h"
 
 /* ---- the plot ---- */
-
-/* Write @s to @f as a gnuplot single-quoted string. */
-static void gp_quote(FILE *f, const char *s)
-{
-	fputc('\'', f);
-	for (; *s; s++) {
-		if (*s == '\'')
-			fputc('\'', f);
-		fputc(*s, f);
-	}
-	fputc('\'', f);
-}
 
 /* Do @r and @s belong to one line of the plot (all but the size alike)? */
 static bool same_series(const struct run *r, const struct run *s)
@@ -94,16 +76,11 @@ static void plot_script(FILE *f, const char *out, const char *data,
 {
 	char line[512], title[96];
 
-	if (bench_has_ext(out, "svg"))
-		fputs("set terminal svg size 1000,640 dynamic noenhanced font 'sans,12'\n", f);
-	else
-		fputs("set terminal pngcairo size 1000,640 noenhanced font 'sans,10'\n", f);
-	fputs("set output ", f);
-	gp_quote(f, out);
+	gp_terminal(f, out, 1000, 640);
 	snprintf(line, sizeof(line), "kernel %s on %s, init_on_alloc=%d, %u thread%s",
 		 mc->release, mc->label, mc->init_on_alloc, a->threads,
 		 a->threads == 1 ? "" : "s");
-	fputs("\nset title 'kmemlab bench: time per allocation (median, bar up to p99)' "
+	fputs("set title 'kmemlab bench: time per allocation (median, bar up to p99)' "
 	      ". \"\\n\" . ", f);
 	gp_quote(f, line);
 	fputs("\nset logscale x 2\nset logscale y 10\nset grid\n"
@@ -127,94 +104,46 @@ static void plot_script(FILE *f, const char *out, const char *data,
 	fputs("\n", f);
 }
 
-/* A temporary file "kmemlab-bench-XXXXXX" opened for writing, or NULL. */
-static FILE *temp_file(char *path, size_t len)
-{
-	const char *dir = getenv("TMPDIR");
-	FILE *f;
-	int fd;
+/* What gp_draw() hands the two writers. */
+struct bench_plot {
+	const char *out;
+	const struct run *runs;
+	size_t n, nh;
+	const size_t *heads;
+	const struct bench_args *a;
+	const struct machine *mc;
+};
 
-	snprintf(path, len, "%s/kmemlab-bench-XXXXXX", dir && *dir ? dir : "/tmp");
-	fd = mkstemp(path);
-	if (fd < 0)
-		return NULL;
-	f = fdopen(fd, "w");
-	if (!f) {
-		close(fd);
-		unlink(path);
-	}
-	return f;
+static void bench_data(FILE *f, void *ctx)
+{
+	const struct bench_plot *p = ctx;
+
+	plot_data(f, p->runs, p->n, p->heads, p->nh);
 }
 
-/* Run gnuplot on @script; 0, or an errno (ENOENT: no gnuplot) or -1 when it failed. */
-static int gnuplot(const char *script)
+static void bench_script(FILE *f, const char *data, void *ctx)
 {
-	char *argv[] = { "gnuplot", (char *)script, NULL };
-	int status, err;
-	pid_t pid;
+	const struct bench_plot *p = ctx;
 
-	err = posix_spawnp(&pid, "gnuplot", NULL, NULL, argv, environ);
-	if (err)
-		return err;
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return errno;
-	return WIFEXITED(status) && !WEXITSTATUS(status) ? 0 : -1;
+	plot_script(f, p->out, data, p->runs, p->heads, p->nh, p->a, p->mc);
 }
 
 int plot(const struct cli *cli, const char *out, const struct run *runs, size_t n,
 		const struct bench_args *a, const struct machine *mc)
 {
-	char data[256], script[256];
-	size_t *heads = calloc(n ? n : 1, sizeof(*heads)), nh;
-	bool have_data = false, have_script = false;
-	FILE *df = NULL, *sf = NULL;
-	struct stat st;
-	int err = 0, e1, e2;
+	size_t *heads = calloc(n ? n : 1, sizeof(*heads));
+	struct bench_plot p = { out, runs, n, 0, heads, a, mc };
+	int ret;
 
 	if (!heads)
 		return err_fail(cli->cmd, ENOMEM, NULL, NULL);
-	nh = series_heads(runs, n, heads);
-	if (!nh) {
+	p.nh = series_heads(runs, n, heads);
+	if (!p.nh) {
 		free(heads);
 		return err_fail(cli->cmd, ENODATA, NULL, "nothing to plot in %s: every run failed",
 				out);
 	}
-	df = temp_file(data, sizeof(data));
-	if (!df) {
-		err = errno;
-		goto out;
-	}
-	have_data = true;
-	sf = temp_file(script, sizeof(script));
-	if (!sf) {
-		err = errno;
-		goto out;
-	}
-	have_script = true;
-	plot_data(df, runs, n, heads, nh);
-	plot_script(sf, out, data, runs, heads, nh, a, mc);
-	e1 = fclose(df);
-	e2 = fclose(sf);
-	df = sf = NULL;
-	err = e1 || e2 ? EIO : gnuplot(script);
-out:
-	if (df)
-		fclose(df);
-	if (sf)
-		fclose(sf);
-	if (have_data)
-		unlink(data);
-	if (have_script)
-		unlink(script);
+	ret = gp_draw(cli->cmd, out, bench_data, bench_script, &p);
 	free(heads);
-	if (err == ENOENT)
-		return err_fail(cli->cmd, ENOENT, "install gnuplot (Debian: gnuplot-nox)",
-				"cannot plot %s: gnuplot is not on PATH", out);
-	if (err > 0)
-		return err_fail(cli->cmd, err, NULL, "cannot plot %s: %s", out, strerror(err));
-	if (err < 0 || stat(out, &st) || !st.st_size)
-		return err_fail(cli->cmd, EIO, "gnuplot's messages above say why",
-				"gnuplot did not write %s", out);
-	return EXIT_SUCCESS;
+	return ret;
 }

@@ -14,7 +14,7 @@
 #include "names.h"
 
 enum {
-	OPT_ORDER = 256, OPT_COUNT, OPT_ALIGN, OPT_NAME, OPT_HWCACHE,
+	OPT_ORDER = 256, OPT_COUNT, OPT_ALIGN, OPT_NAME, OPT_HWCACHE, OPT_SHEAVES,
 	OPT_LIST_APIS, OPT_ALL,
 };
 
@@ -25,7 +25,8 @@ static const struct cli_opt api_opts[] = {
 
 /* Shared by alloc and realloc. */
 static const struct cli_opt req_opts[] = {
-	{ "size", 's', "SIZE", "bytes, with k/m/g for KiB/MiB/GiB; for kcalloc the element size" },
+	{ "size", 's', "SIZE", "bytes, with k/m/g for KiB/MiB/GiB; for kcalloc the element size; "
+	  "kmalloc_obj's is its type's (the default)" },
 	{ "order", OPT_ORDER, "N", "instead of --size: the page size << N" },
 	{ "gfp", 'g', "FLAGS", "GFP flags, e.g. 'GFP_KERNEL|__GFP_ZERO' (default GFP_KERNEL; none "
 	  "for an API that takes no base type, as kmalloc_nolock)" },
@@ -38,6 +39,8 @@ static const struct cli_opt alloc_opts[] = {
 	{ "name", OPT_NAME, "NAME", "the cache's name (kmem_cache)" },
 	{ "align", OPT_ALIGN, "N", "object alignment (kmem_cache)" },
 	{ "hwcache-align", OPT_HWCACHE, NULL, "create the cache with SLAB_HWCACHE_ALIGN (kmem_cache)" },
+	{ "sheaf-capacity", OPT_SHEAVES, "N",
+	  "create the cache with per-CPU sheaves of N objects (kmem_cache, Linux 6.18)" },
 	{ "list-apis", OPT_LIST_APIS, NULL, "list the APIs, as 'kmemlab apis'" },
 	{ 0 }
 };
@@ -53,6 +56,8 @@ struct req_args {
 /* No --gfp: api_default_gfp() once the driver has described the API. */
 #define GFP_DEFAULT	UINT64_MAX
 #define REQ_ARGS_INIT { .gfp = GFP_DEFAULT, .context = KMEMLAB_CTX_PROCESS }
+/* alloc without --size or --order: the type's size of an API that has one. */
+#define SIZE_DEFAULT	UINT64_MAX
 
 /* Take option @c if it is one of req_opts. */
 static bool req_arg(const struct cli *cli, int c, struct req_args *r)
@@ -67,11 +72,13 @@ static bool req_arg(const struct cli *cli, int c, struct req_args *r)
 	return true;
 }
 
-/* The size from --size or --order. */
-static uint64_t req_size(const struct cli *cli, const struct req_args *r)
+/* The size from --size or --order; SIZE_DEFAULT for neither, if @may_default. */
+static uint64_t req_size(const struct cli *cli, const struct req_args *r, bool may_default)
 {
 	uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE), order;
 
+	if (!r->size && !r->order && may_default)
+		return SIZE_DEFAULT;
 	if (!r->size == !r->order)
 		cli_usage(cli, NULL, "give either --size SIZE or --order N");
 	if (r->size)
@@ -83,10 +90,10 @@ static uint64_t req_size(const struct cli *cli, const struct req_args *r)
 }
 
 /* The request's size, gfp and context, from the options. */
-static void req_apply(const struct cli *cli, const struct req_args *r,
+static void req_apply(const struct cli *cli, const struct req_args *r, bool may_default,
 		      __u64 *size, __u64 *gfp, __u32 *context)
 {
-	*size = req_size(cli, r);
+	*size = req_size(cli, r, may_default);
 	*gfp = r->gfp;
 	*context = r->context;
 }
@@ -135,6 +142,14 @@ static int submit(struct cli *cli, struct alloc_req *req,
 	if (req->gfp == GFP_DEFAULT)
 		req->gfp = *req->gfp_in = api_default_gfp(req->api ?
 				api_by_value(req->api->n.value) : NULL, KMEMLAB_GFP_KERNEL);
+	if (req->size == SIZE_DEFAULT) {
+		uint64_t type_size = api_type_size(req->api ?
+				api_by_value(req->api->n.value) : NULL);
+
+		if (!type_size)
+			cli_usage(cli, NULL, "give either --size SIZE or --order N");
+		req->size = *req->size_in = type_size;
+	}
 	err = op(fd, arg);
 	if (err) {
 		out_free(&t, 1);
@@ -156,6 +171,10 @@ static void alloc_arg(const struct cli *cli, int c, struct kmemlab_alloc *a)
 	case OPT_COUNT: a->count = (uint32_t)cli_number(cli, "--count", optarg, UINT32_MAX); break;
 	case OPT_ALIGN: a->align = (uint32_t)cli_size(cli, "--align", optarg, true); break;
 	case OPT_HWCACHE: a->flags |= KMEMLAB_ALLOC_HWCACHE_ALIGN; break;
+	case OPT_SHEAVES:
+		a->sheaf_capacity = (uint32_t)cli_number(cli, "--sheaf-capacity", optarg,
+							 UINT32_MAX);
+		break;
 	case OPT_NAME:
 		if (strlen(optarg) >= sizeof(a->name))
 			cli_usage(cli, NULL, "--name '%s' is longer than %zu characters",
@@ -183,11 +202,12 @@ static int run_alloc(struct cli *cli, int argc, char **argv)
 		return list_apis(cli);
 	if (!a.api)
 		cli_usage(cli, "'kmemlab apis' lists them", "missing --api API");
-	req_apply(cli, &r, &a.size, &a.gfp, &a.context);
+	req_apply(cli, &r, true, &a.size, &a.gfp, &a.context);
 	req = (struct alloc_req){
 		.api = api_by_value(a.api), .context = a.context, .size = a.size,
 		.gfp = a.gfp, .count = a.count, .align = a.align, .flags = a.flags,
-		.name = a.name, .gfp_in = &a.gfp,
+		.name = a.name, .gfp_in = &a.gfp, .size_in = &a.size,
+		.sheaf_capacity = a.sheaf_capacity,
 	};
 	return submit(cli, &req, do_alloc, &a, &a.report, &a.refusal);
 }
@@ -227,10 +247,10 @@ static int run_realloc(struct cli *cli, int argc, char **argv)
 		req_arg(cli, c, &r);
 	cli_nargs(cli, argc, argv, 1, 1);
 	re.handle = cli_handle(cli, argv[optind]);
-	req_apply(cli, &r, &re.size, &re.gfp, &re.context);
+	req_apply(cli, &r, false, &re.size, &re.gfp, &re.context);
 	req = (struct alloc_req){
 		.context = re.context, .size = re.size, .gfp = re.gfp,
-		.name = "", .handle = re.handle, .gfp_in = &re.gfp,
+		.name = "", .handle = re.handle, .gfp_in = &re.gfp, .size_in = &re.size,
 	};
 	return submit(cli, &req, do_realloc, &re, &re.report, &re.refusal);
 }

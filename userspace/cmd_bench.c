@@ -19,6 +19,7 @@
 
 #include "bench.h"
 #include "explain.h"
+#include "gnuplot.h"
 #include "ioctl.h"
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
@@ -203,6 +204,9 @@ static struct run *plan(const struct bench_args *a, size_t *n)
 		b->api = (uint32_t)a->apis[ap]->n.value;
 		b->context = a->contexts[c];
 		b->size = a->sizes[s];
+		/* no --size: a typed API's own size, once the driver described it */
+		if (a->size_default && api_type_size(api_by_value(b->api)))
+			b->size = api_type_size(api_by_value(b->api));
 		/* the driver's row: the options were read before it described it */
 		b->gfp = a->gfp ? a->gfp : api_default_gfp(api_by_value(b->api),
 				a->contexts[c] == KMEMLAB_CTX_PROCESS ?
@@ -463,10 +467,10 @@ static int print_to(const struct cli *cli, const void *arg)
 /* Write the results to @path in the format its extension names (every column). */
 static int write_file(const struct cli *cli, const char *path, const struct results *res)
 {
-	struct format f = { .csv = bench_has_ext(path, "csv") };
+	struct format f = { .csv = file_has_ext(path, "csv") };
 	struct results r = *res;
 
-	f.o.json = f.plain.json = bench_has_ext(path, "json");
+	f.o.json = f.plain.json = file_has_ext(path, "json");
 	f.o.csv = f.csv;
 	f.o.all_columns = f.csv;
 	r.f = &f;

@@ -17,7 +17,7 @@
 /* The API-only columns come last: the other tables have the first six. */
 enum {
 	NC_NAME, NC_VALUE, NC_PROPERTIES, NC_ADMIN, NC_MAX, NC_DESC,
-	NC_BACKING, NC_FREE, NC_GFP, NC_LIMIT, NC_AVAILABLE, NC_RESIZE,
+	NC_BACKING, NC_FREE, NC_GFP, NC_LIMIT, NC_AVAILABLE, NC_RESIZE, NC_TYPE_SIZE,
 };
 
 static const struct out_col name_cols[] = {
@@ -37,6 +37,8 @@ static const struct out_col name_cols[] = {
 			   "yes, or why the running kernel lacks it" },
 	[NC_RESIZE] = { "RESIZE", OUT_STR, 0, 0,
 			"yes, no, or why the running kernel lacks its resize" },
+	[NC_TYPE_SIZE] = { "TYPE-SIZE", OUT_SIZE, 0, 0,
+			   "the size of the type it allocates, which --size must be" },
 };
 
 static const struct out_colset api_columns = {
@@ -106,6 +108,10 @@ static void name_row(struct out_table *t, const struct name_table *n,
 	else
 		out_str(t, NC_RESIZE, availability(r->drv, r->drv ? r->drv->resize_unavailable : 0,
 						   buf, sizeof(buf)));
+	if (r->drv && r->drv->type_size)
+		out_u64(t, NC_TYPE_SIZE, r->drv->type_size);
+	else
+		out_none(t, NC_TYPE_SIZE);
 }
 
 static void removed_rows(struct out_table *t)

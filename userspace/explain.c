@@ -173,6 +173,17 @@ static void say_field(const struct why *w, struct errmsg *m)
 			   rows_with(&api_names, KMEMLAB_API_CAP_CACHE, 0, apis,
 				     sizeof(apis)));
 		break;
+	case KMEMLAB_FIELD_SHEAF_CAPACITY:
+		if (w->caps & KMEMLAB_API_CAP_SHEAVES)
+			errmsg_set(m, NULL, "--sheaf-capacity %u is above the module's most, %d",
+				   w->req->sheaf_capacity, KMEMLAB_SHEAF_CAPACITY_MAX);
+		else if (w->caps & KMEMLAB_API_CAP_CACHE)
+			errmsg_set(m, "drop it", "%s takes no --sheaf-capacity on this kernel: "
+				   "sheaves came in Linux 6.18", w->api);
+		else
+			errmsg_set(m, "drop it", "%s takes no --sheaf-capacity; only a "
+				   "kmem_cache has sheaves", w->api);
+		break;
 	case KMEMLAB_FIELD_ITERATIONS:
 		errmsg_set(m, "give --iterations 1 or more",
 			   "--iterations 0: a bench times at least one allocation");
@@ -273,6 +284,17 @@ static void say_api_irq(const struct why *w, struct errmsg *m)
 		 rows_with(&context_names, 0, KMEMLAB_CTX_CAP_IRQ, ctxs, sizeof(ctxs)));
 	errmsg_set(m, hint, "%s must not run in interrupt context, and %s is one: its "
 		   "locks are not irq-safe", w->api, ctx_name(w->r->arg, buf, sizeof(buf)));
+}
+
+static void say_type_size(const struct why *w, struct errmsg *m)
+{
+	char hint[96];
+
+	snprintf(hint, sizeof(hint), "use --size %llu, or leave --size out",
+		 (unsigned long long)w->r->value);
+	errmsg_set(m, hint, "%s allocates objects of a type of %llu bytes: the size comes "
+		   "from the type, not from the caller", w->api,
+		   (unsigned long long)w->r->value);
 }
 
 static void say_gfp_sleeps(const struct why *w, struct errmsg *m)
@@ -618,6 +640,7 @@ static const struct {
 	[KMEMLAB_REASON_HANDLES] = { EBUSY, say_handles },
 	[KMEMLAB_REASON_API_UNAVAILABLE] = { EOPNOTSUPP, say_api_unavailable },
 	[KMEMLAB_REASON_API_IRQ] = { EINVAL, say_api_irq },
+	[KMEMLAB_REASON_TYPE_SIZE] = { EINVAL, say_type_size },
 };
 
 /* Without a reason (or one this CLI does not know): the errno alone. */

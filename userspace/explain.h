@@ -24,9 +24,11 @@ struct alloc_req {
 	uint32_t count;
 	uint32_t align;
 	uint32_t flags;			/* KMEMLAB_ALLOC_* */
+	uint32_t sheaf_capacity;	/* kmem_cache: per-CPU sheaves asked for */
 	const char *name;		/* kmem_cache name, "" when none */
 	uint32_t handle;		/* REALLOC: the handle; ALLOC: 0 */
 	__u64 *gfp_in;			/* the request's own gfp field */
+	__u64 *size_in;			/* the request's own size field */
 };
 
 /*

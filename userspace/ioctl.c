@@ -158,3 +158,31 @@ int kml_describe(int fd, struct kmemlab_desc **recs, size_t *count)
 	return records(fd, KMEMLAB_IOC_DESCRIBE, sizeof(**recs), false,
 		       (void **)recs, count);
 }
+
+int kml_runs(int fd, uint32_t handle, struct kmemlab_run **runs, size_t *count,
+	     uint64_t *granule, uint64_t *pages)
+{
+	struct kmemlab_runs r = { .handle = handle };
+	struct kmemlab_run *buf;
+	int err;
+
+	/* The runs of a live allocation stay as they are: ask, then fetch. */
+	err = xioctl(fd, KMEMLAB_IOC_RUNS, &r);
+	if (err)
+		return err;
+	buf = calloc(r.needed ? r.needed : 1, sizeof(*buf));
+	if (!buf)
+		return -ENOMEM;
+	r.runs = (uint64_t)(uintptr_t)buf;
+	r.capacity = r.needed;
+	err = xioctl(fd, KMEMLAB_IOC_RUNS, &r);
+	if (err) {
+		free(buf);
+		return err;
+	}
+	*runs = buf;
+	*count = r.returned;
+	*granule = r.granule;
+	*pages = r.pages;
+	return 0;
+}

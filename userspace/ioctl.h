@@ -30,5 +30,11 @@ int kml_bench(int fd, struct kmemlab_bench *req);
 int kml_nop(int fd);
 /* Every live report of the device, in a malloc()ed array (NULL when none). */
 int kml_list(int fd, struct kmemlab_report **reports, size_t *count);
+/*
+ * The physical page runs of allocation @handle, in a malloc()ed array, with
+ * the unit of their frame numbers (@granule bytes) and the pages in all.
+ */
+int kml_runs(int fd, uint32_t handle, struct kmemlab_run **runs, size_t *count,
+	     uint64_t *granule, uint64_t *pages);
 
 #endif /* KMEMLAB_IOCTL_H */

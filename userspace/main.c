@@ -17,7 +17,7 @@
 #include "sysfs.h"
 
 extern const struct cmd cmd_load, cmd_unload, cmd_status, cmd_info;
-extern const struct cmd cmd_alloc, cmd_free, cmd_realloc, cmd_list, cmd_query;
+extern const struct cmd cmd_alloc, cmd_free, cmd_realloc, cmd_list, cmd_query, cmd_map;
 extern const struct cmd cmd_fill, cmd_verify, cmd_read;
 extern const struct cmd cmd_bind, cmd_unbind;
 extern const struct cmd cmd_apis, cmd_gfp, cmd_contexts;
@@ -25,7 +25,7 @@ extern const struct cmd cmd_dma_map, cmd_facts, cmd_bench;
 
 const struct cmd *const commands[] = {
 	&cmd_load, &cmd_unload, &cmd_status, &cmd_info,
-	&cmd_alloc, &cmd_free, &cmd_realloc, &cmd_list, &cmd_query,
+	&cmd_alloc, &cmd_free, &cmd_realloc, &cmd_list, &cmd_query, &cmd_map,
 	&cmd_fill, &cmd_verify, &cmd_read, &cmd_dma_map,
 	&cmd_bind, &cmd_unbind, &cmd_facts, &cmd_bench,
 	&cmd_apis, &cmd_gfp, &cmd_contexts,

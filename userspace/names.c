@@ -47,6 +47,8 @@ static const struct name_row api_cap_rows[] = {
 	  "creating its cache needs CAP_SYS_ADMIN", NULL },
 	{ "no-irq", NULL, KMEMLAB_API_CAP_NO_IRQ, 0,
 	  "never in interrupt context (its locks are not irq-safe)", NULL },
+	{ "sheaves", NULL, KMEMLAB_API_CAP_SHEAVES, 0,
+	  "its cache can have per-CPU sheaves (--sheaf-capacity)", NULL },
 };
 static const struct name_table api_caps = TABLE("property", api_cap_rows, true, NULL);
 
@@ -132,6 +134,15 @@ static const struct api_row api_rows[] = {
 	{ { "kmem_buckets", "kmem_buckets_alloc", KMEMLAB_API_KMEM_BUCKETS, 0,
 	    "kmem_buckets_alloc(): kmalloc() from the module's own size buckets, "
 	    "caches apart from kmalloc-N (Linux 6.11)", NULL },
+	  SLAB | PAGES, "kfree" },
+	{ { "kmalloc_obj", NULL, KMEMLAB_API_KMALLOC_OBJ, 0,
+	    "kmalloc_obj(): one object of a type; its size comes from the type", NULL },
+	  SLAB | PAGES, "kfree" },
+	{ { "kzalloc_obj", NULL, KMEMLAB_API_KZALLOC_OBJ, 0,
+	    "kzalloc_obj(): kmalloc_obj() with __GFP_ZERO", NULL },
+	  SLAB | PAGES, "kfree" },
+	{ { "kmalloc_objs", NULL, KMEMLAB_API_KMALLOC_OBJS, 0,
+	    "kmalloc_objs(): an array of --count objects of a type", NULL },
 	  SLAB | PAGES, "kfree" },
 };
 struct name_table api_names = OPTION_TABLE("API", api_rows, false, &api_caps, "api");
@@ -582,6 +593,11 @@ bool names_load_device(unsigned int device)
 uint64_t api_gfp_ok(const struct api_row *api)
 {
 	return api && api->n.drv ? api->n.drv->gfp : 0;
+}
+
+uint64_t api_type_size(const struct api_row *api)
+{
+	return api && api->n.drv ? api->n.drv->type_size : 0;
 }
 
 uint64_t api_default_gfp(const struct api_row *api, uint64_t base)

@@ -104,6 +104,8 @@ bool names_load_device(unsigned int device);
 bool names_loaded(void);
 /* The GFP bits @api takes, as the driver says (0 before names_load()). */
 uint64_t api_gfp_ok(const struct api_row *api);
+/* The size of the type @api allocates (kmalloc_obj), or 0 for a size in bytes. */
+uint64_t api_type_size(const struct api_row *api);
 /*
  * The gfp flags a request of @api (NULL: unknown) gets without --gfp:
  * @base (GFP_KERNEL, GFP_ATOMIC) where the API takes it, nothing where the

@@ -88,6 +88,12 @@
  * @KMEMLAB_API_KMEM_BUCKETS: kmem_buckets_alloc() / kfree() (Linux 6.11,
  *	CONFIG_SLAB_BUCKETS): kmalloc from the module's own set of size
  *	buckets, caches apart from kmalloc-N.
+ * @KMEMLAB_API_KMALLOC_OBJ: kmalloc_obj() / kfree() (Linux 7.0; Debian's
+ *	6.12 has it too): one object of a type the driver chose, whose size
+ *	is struct kmemlab_desc.type_size; @size must be that size.
+ * @KMEMLAB_API_KZALLOC_OBJ: kzalloc_obj() / kfree(), likewise, zeroed.
+ * @KMEMLAB_API_KMALLOC_OBJS: kmalloc_objs() / kfree(): an array of @count
+ *	objects of that type; @size must be the type's size.
  * @KMEMLAB_API_COUNT: one past the last valid value.
  *
  * Every value is known to every build of the driver; one the running kernel
@@ -115,6 +121,9 @@ enum kmemlab_api {
 	KMEMLAB_API_KMALLOC_NOLOCK = 18,
 	KMEMLAB_API_ALLOC_PAGES_NOLOCK = 19,
 	KMEMLAB_API_KMEM_BUCKETS = 20,
+	KMEMLAB_API_KMALLOC_OBJ = 21,
+	KMEMLAB_API_KZALLOC_OBJ = 22,
+	KMEMLAB_API_KMALLOC_OBJS = 23,
 	KMEMLAB_API_COUNT
 };
 
@@ -423,6 +432,9 @@ enum kmemlab_limit {
  * @KMEMLAB_FIELD_PATTERN: @pattern of BENCH.
  * @KMEMLAB_FIELD_BATCH: @batch of BENCH.
  * @KMEMLAB_FIELD_SAMPLES: @samples_len of BENCH.
+ * @KMEMLAB_FIELD_SHEAF_CAPACITY: @sheaf_capacity of ALLOC: set for an API
+ *	without %KMEMLAB_API_CAP_SHEAVES, or above
+ *	%KMEMLAB_SHEAF_CAPACITY_MAX.
  */
 enum kmemlab_field {
 	KMEMLAB_FIELD_RESERVED = 1,
@@ -435,6 +447,7 @@ enum kmemlab_field {
 	KMEMLAB_FIELD_PATTERN = 8,
 	KMEMLAB_FIELD_BATCH = 9,
 	KMEMLAB_FIELD_SAMPLES = 10,
+	KMEMLAB_FIELD_SHEAF_CAPACITY = 11,
 };
 
 /**
@@ -497,6 +510,8 @@ enum kmemlab_field {
  *	running kernel for the module: @value is the enum kmemlab_unavailable.
  * @KMEMLAB_REASON_API_IRQ: -EINVAL: the API must not run in interrupt
  *	context (%KMEMLAB_API_CAP_NO_IRQ), and the context @arg is one.
+ * @KMEMLAB_REASON_TYPE_SIZE: -EINVAL: the API @arg allocates objects of a
+ *	type, and @size is not its size, which is @value.
  * @KMEMLAB_REASON_COUNT: one past the last valid value.
  */
 enum kmemlab_reason {
@@ -534,6 +549,7 @@ enum kmemlab_reason {
 	KMEMLAB_REASON_HANDLES = 31,
 	KMEMLAB_REASON_API_UNAVAILABLE = 32,
 	KMEMLAB_REASON_API_IRQ = 33,
+	KMEMLAB_REASON_TYPE_SIZE = 34,
 	KMEMLAB_REASON_COUNT
 };
 
@@ -571,6 +587,7 @@ struct kmemlab_refusal {
 #define KMEMLAB_API_CAP_COHERENT	(1ULL << 11)	/* mapped for the device already */
 #define KMEMLAB_API_CAP_CREATE_ADMIN	(1ULL << 12)	/* a new cache needs CAP_SYS_ADMIN */
 #define KMEMLAB_API_CAP_NO_IRQ		(1ULL << 13)	/* never in interrupt context */
+#define KMEMLAB_API_CAP_SHEAVES		(1ULL << 14)	/* takes a sheaf capacity (6.18) */
 /* ... of a context record: */
 #define KMEMLAB_CTX_CAP_SLEEPS		(1ULL << 0)	/* an allocation may sleep here */
 #define KMEMLAB_CTX_CAP_IRQ		(1ULL << 1)	/* interrupt context */
@@ -630,7 +647,8 @@ enum kmemlab_unavailable {
  *	enum kmemlab_unavailable, why this one lacks it (then
  *	%KMEMLAB_API_CAP_RESIZE is clear); else 0.
  * @pad: zero.
- * @reserved: zero.
+ * @type_size: an API that allocates objects of a type (kmalloc_obj()):
+ *	the type's size, which a request's @size must be; else 0.
  */
 struct kmemlab_desc {
 	__u32 kind;
@@ -644,7 +662,7 @@ struct kmemlab_desc {
 	char name[KMEMLAB_NAME_LEN];
 	__u32 resize_unavailable;
 	__u32 pad;
-	__u64 reserved;
+	__u64 type_size;
 };
 
 /**
@@ -674,6 +692,9 @@ struct kmemlab_describe {
 	__u32 flags;
 };
 
+/* The largest struct kmemlab_alloc.sheaf_capacity. */
+#define KMEMLAB_SHEAF_CAPACITY_MAX	1024
+
 /* struct kmemlab_alloc.flags */
 /* %KMEMLAB_API_KMEM_CACHE: create the cache with SLAB_HWCACHE_ALIGN. */
 #define KMEMLAB_ALLOC_HWCACHE_ALIGN	(1U << 0)
@@ -683,13 +704,21 @@ struct kmemlab_describe {
  * @api: (in) enum kmemlab_api.
  * @context: (in) enum kmemlab_context.
  * @size: (in) bytes, > 0; the element size for the kcalloc APIs, the object
- *	size for %KMEMLAB_API_KMEM_CACHE.
+ *	size for %KMEMLAB_API_KMEM_CACHE, the type's size for the kmalloc_obj
+ *	APIs (struct kmemlab_desc.type_size).
  * @gfp: (in) KMEMLAB_GFP_* bits; != 0 for an API that takes a base type.
- * @count: (in) number of elements for the kcalloc APIs, else 0.
+ * @count: (in) number of elements for the kcalloc APIs and kmalloc_objs(),
+ *	else 0.
  * @align: (in) %KMEMLAB_API_KMEM_CACHE: object alignment (0 or a power of
  *	two up to PAGE_SIZE), else 0.
  * @flags: (in) KMEMLAB_ALLOC_* bits.
  * @pad: (in) zero.
+ * @sheaf_capacity: (in) %KMEMLAB_API_KMEM_CACHE where it has
+ *	%KMEMLAB_API_CAP_SHEAVES (Linux 6.18): create the cache with per-CPU
+ *	sheaves of at least this many objects (struct kmem_cache_args), 0 for
+ *	none asked, at most %KMEMLAB_SHEAF_CAPACITY_MAX; part of the cache's
+ *	geometry. Else 0.
+ * @pad2: (in) zero.
  * @name: (in) %KMEMLAB_API_KMEM_CACHE: the cache's name, 1 to
  *	%KMEMLAB_CACHE_NAME_MAX characters of [a-z0-9_-], NUL-padded; else all
  *	zero. The kernel names the cache "kmemlab<N>_<name>" (/proc/slabinfo).
@@ -707,7 +736,8 @@ struct kmemlab_describe {
  *           kvmalloc, devm) or a gfp base type that may sleep in a context
  *           other than %KMEMLAB_CTX_PROCESS; @count, @align, @name or @flags
  *           set where the API takes none, or malformed; @pad or @reserved
- *           not zero.
+ *           not zero; @size is not the type's size for an API that
+ *           allocates a type.
  *  -EOVERFLOW  @count * @size overflows.
  *  -E2BIG   @size is above what the API can ever allocate: KMALLOC_MAX_SIZE
  *           for slab memory, PAGE_SIZE << max_order for page APIs, all of
@@ -736,7 +766,9 @@ struct kmemlab_alloc {
 	__u32 flags;
 	__u32 pad;
 	char name[KMEMLAB_NAME_LEN];
-	__u64 reserved[2];
+	__u32 sheaf_capacity;
+	__u32 pad2;
+	__u64 reserved;
 	struct kmemlab_refusal refusal;
 	struct kmemlab_report report;
 };
@@ -816,6 +848,64 @@ struct kmemlab_query {
 	__u32 handle;
 	__u32 pad;
 	struct kmemlab_report report;
+};
+
+/* struct kmemlab_runs.granule without CAP_SYS_ADMIN */
+#define KMEMLAB_RUNS_GRANULE	(1U << 20)
+
+/**
+ * struct kmemlab_run - consecutive page frames of an allocation, in one zone
+ * @pfn: the first frame; without CAP_SYS_ADMIN rounded down to a multiple
+ *	of struct kmemlab_runs.granule (a frame number in pages either way).
+ * @pages: frames in the run, exact.
+ * @zone: enum kmemlab_zone of every frame of the run.
+ * @pad: zero.
+ */
+struct kmemlab_run {
+	__u64 pfn;
+	__u64 pages;
+	__u32 zone;
+	__u32 pad;
+};
+
+/**
+ * struct kmemlab_runs - where an allocation lies in physical memory
+ * @handle: (in) a live allocation of the device.
+ * @capacity: (in) number of records @runs holds.
+ * @runs: (in) user pointer to an array of @capacity struct kmemlab_run; 0
+ *	when @capacity is 0 (to learn @needed).
+ * @needed: (out) runs there are: the pages the allocation touches, from
+ *	the one that holds its first byte, cut where the next frame does not
+ *	follow or lies in another zone.
+ * @returned: (out) records written: min(@capacity, @needed).
+ * @flags: (in) zero.
+ * @pad: (in) zero.
+ * @granule: (out) bytes: @pfn of every run is a multiple of @granule /
+ *	page size. The page size for a caller with CAP_SYS_ADMIN (exact
+ *	frames); %KMEMLAB_RUNS_GRANULE otherwise, as physical layout is the
+ *	administrator's to see.
+ * @pages: (out) pages the allocation touches: the sum of every run's
+ *	@pages.
+ * @reserved: (in) zero.
+ *
+ * Returns 0 even when @capacity < @needed: compare @returned with @needed.
+ * Or:
+ *  -ENOENT  no live allocation has @handle.
+ *  -EINVAL  @flags, @pad or @reserved not zero; @capacity without @runs.
+ *  -EFAULT  @runs is not writable for the records returned.
+ *  -ENOMEM  no memory for the records (never when @capacity is 0).
+ */
+struct kmemlab_runs {
+	__u32 handle;
+	__u32 capacity;
+	__u64 runs;
+	__u32 needed;
+	__u32 returned;
+	__u32 flags;
+	__u32 pad;
+	__u64 granule;
+	__u64 pages;
+	__u64 reserved;
 };
 
 /**
@@ -1147,5 +1237,6 @@ struct kmemlab_bench {
 /* Does nothing but the checks every command makes: times the ioctl path. */
 #define KMEMLAB_IOC_NOP		_IO(KMEMLAB_IOC_MAGIC, 0x0B)
 #define KMEMLAB_IOC_DESCRIBE	_IOWR(KMEMLAB_IOC_MAGIC, 0x0C, struct kmemlab_describe)
+#define KMEMLAB_IOC_RUNS	_IOWR(KMEMLAB_IOC_MAGIC, 0x0D, struct kmemlab_runs)
 
 #endif /* _UAPI_LINUX_KMEMLAB_H */
