@@ -114,7 +114,8 @@ struct kmemlab_bench_thread {
  * @iterations: timed allocations per thread.
  * @warmup: untimed pairs per thread.
  * @batch: objects per batch: 1 for %KMEMLAB_BENCH_PAIR.
- * @cycles: time with get_cycles() rather than ktime_get_ns().
+ * @group: operations per timed group (%KMEMLAB_BENCH_GROUPED), else 0.
+ * @cycles: time with the cycle counter rather than ktime_get_ns().
  * @kd: the device, whose unbind stops the bench.
  * @stop: set by the caller on a signal or an unbind: allocate no more,
  *	free, return.
@@ -136,6 +137,7 @@ struct kmemlab_bench_run {
 	u32 iterations;
 	u32 warmup;
 	u32 batch;
+	u32 group;
 	bool cycles;
 	bool stop;
 	u64 overhead;
@@ -151,7 +153,7 @@ struct kmemlab_bench_run {
 
 static __always_inline u64 kmemlab_bench_now(bool cycles)
 {
-	return cycles ? (u64)get_cycles() : ktime_get_ns();
+	return cycles ? kmemlab_cycles() : ktime_get_ns();
 }
 
 static __always_inline u64 kmemlab_bench_sample(const struct kmemlab_bench_run *run,
@@ -205,12 +207,64 @@ static bool kmemlab_bench_op(struct kmemlab_bench_thread *th)
 	return true;
 }
 
+/*
+ * One group timed as a whole (%KMEMLAB_BENCH_GROUPED): @run->group pairs, or
+ * a batch's allocations and then its frees, each between two clock reads
+ * with nothing of the bench's own in between. Failed allocations stay in the
+ * group's time. Return: false when the phase is over (nothing is held).
+ */
+static bool kmemlab_bench_group(struct kmemlab_bench_thread *th)
+{
+	const struct kmemlab_bench_run *run = th->run;
+	bool cycles = run->cycles, pairs = run->batch == 1;
+	u32 n = min(run->group, th->total - th->next), held, i;
+	u64 t0, t1;
+	void *p;
+
+	if (!n)
+		return false;
+	t0 = kmemlab_bench_now(cycles);
+	for (i = 0; i < n; i++) {
+		p = run->ops->alloc(&th->op);
+		if (!p) {
+			th->failures += th->timed;
+		} else if (pairs) {
+			th->buf.ptr = p;
+			run->ops->free(&th->buf);
+		} else {
+			th->objs[th->held++] = p;
+		}
+	}
+	t1 = kmemlab_bench_now(cycles);
+	th->next += n;
+	if (th->timed)
+		th->alloc_ns[th->nalloc++] = div_u64(kmemlab_bench_sample(run, t0, t1), n);
+	held = th->held;
+	if (!held)
+		return true;
+	t0 = kmemlab_bench_now(cycles);
+	while (th->held) {
+		th->buf.ptr = th->objs[--th->held];
+		run->ops->free(&th->buf);
+	}
+	t1 = kmemlab_bench_now(cycles);
+	if (th->timed)
+		th->free_ns[th->nfree++] = div_u64(kmemlab_bench_sample(run, t0, t1), held);
+	return true;
+}
+
 /* One chunk, run in the requested context by kmemlab_run_fn(). */
 static void kmemlab_bench_chunk(void *data)
 {
 	struct kmemlab_bench_thread *th = data;
 	u64 start = ktime_get_ns();
 	unsigned int n;
+
+	/* A group is a chunk of its own: no clock read of the chunk's inside it. */
+	if (th->timed && th->run->group) {
+		th->finished = !kmemlab_bench_group(th);
+		return;
+	}
 
 	for (n = 1; n <= KMEMLAB_BENCH_CHUNK_OPS; n++) {
 		if (!kmemlab_bench_op(th)) {
@@ -347,7 +401,9 @@ static int kmemlab_bench_field(struct kmemlab_bench *req, u32 field)
 /* The fields of BENCH's own, before anything about the allocation. */
 static int kmemlab_bench_fields(struct kmemlab_bench *req)
 {
-	if ((req->flags & ~KMEMLAB_BENCH_CYCLES) ||
+	bool grouped = req->flags & KMEMLAB_BENCH_GROUPED;
+
+	if ((req->flags & ~(KMEMLAB_BENCH_CYCLES | KMEMLAB_BENCH_GROUPED)) ||
 	    memchr_inv(req->reserved, 0, sizeof(req->reserved)))
 		return kmemlab_bench_field(req, KMEMLAB_FIELD_RESERVED);
 	if (!req->iterations)
@@ -356,11 +412,13 @@ static int kmemlab_bench_fields(struct kmemlab_bench *req)
 		return kmemlab_bench_field(req, KMEMLAB_FIELD_THREADS);
 	switch (req->pattern) {
 	case KMEMLAB_BENCH_PAIR:
-		if (req->batch)
+		if (grouped ? req->batch < 2 || req->batch > KMEMLAB_BENCH_GROUP_MAX :
+			      req->batch)
 			return kmemlab_bench_field(req, KMEMLAB_FIELD_BATCH);
 		break;
 	case KMEMLAB_BENCH_BATCH:
-		if (req->batch < 2 || req->batch > req->iterations)
+		if (req->batch < 2 || req->batch > req->iterations ||
+		    (grouped && req->batch > KMEMLAB_BENCH_GROUP_MAX))
 			return kmemlab_bench_field(req, KMEMLAB_FIELD_BATCH);
 		break;
 	default:
@@ -533,6 +591,8 @@ static struct kmemlab_bench_run *kmemlab_bench_alloc(struct kmemlab_dev *kd,
 	run->iterations = req->iterations;
 	run->warmup = req->warmup;
 	run->batch = req->pattern == KMEMLAB_BENCH_BATCH ? req->batch : 1;
+	if (req->flags & KMEMLAB_BENCH_GROUPED)
+		run->group = req->batch;
 	run->cycles = req->flags & KMEMLAB_BENCH_CYCLES;
 	atomic_set(&run->warming, req->threads);
 	atomic_set(&run->running, req->threads);
@@ -675,6 +735,7 @@ static int kmemlab_bench_results(struct kmemlab_bench_run *run,
 	kmemlab_bench_stats(alloc_ns, n, &req->alloc);
 	kmemlab_bench_stats(free_ns, nfree, &req->free);
 	req->overhead = run->overhead;
+	req->clock_hz = run->cycles ? kmemlab_cycles_hz() : NSEC_PER_SEC;
 	req->elapsed_ns = end - go;
 	if (req->elapsed_ns)
 		req->ops_per_sec = mul_u64_u64_div_u64(attempts, NSEC_PER_SEC,
@@ -755,7 +816,8 @@ static void kmemlab_bench_clear_out(struct kmemlab_bench *req)
 	req->samples_out = 0;
 	req->result = 0;
 	req->cpus = 0;
-	memset(req->out_reserved, 0, sizeof(req->out_reserved));
+	req->clock_hz = 0;
+	req->out_reserved = 0;
 	memset(&req->refusal, 0, sizeof(req->refusal));
 }
 

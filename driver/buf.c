@@ -199,7 +199,7 @@ static int kmemlab_cache_create(struct kmemlab_dev *kd,
 	strscpy(c->name, req->name, sizeof(c->name));
 	c->size = req->size;
 	c->align = req->align;
-	c->flags = req->flags;
+	c->flags = req->flags & KMEMLAB_ALLOC_HWCACHE_ALIGN;
 	c->sheaves = req->sheaf_capacity;
 	list_add(&c->node, &kd->caches);
 	*out = c;
@@ -225,7 +225,8 @@ int kmemlab_cache_find(struct kmemlab_dev *kd, const struct kmemlab_alloc *req,
 		if (strcmp(c->name, req->name))
 			continue;
 		if (c->size != req->size || c->align != req->align ||
-		    c->flags != req->flags || c->sheaves != req->sheaf_capacity)
+		    c->flags != (req->flags & KMEMLAB_ALLOC_HWCACHE_ALIGN) ||
+		    c->sheaves != req->sheaf_capacity)
 			return -EEXIST;
 		*out = c;
 		break;

@@ -343,4 +343,23 @@ kmemlab_kmem_cache_create(const char *name, unsigned int size,
 }
 #endif
 
+/*
+ * The cycle counter BENCH times with, and its rate. On x86 rdtsc_ordered():
+ * the plain rdtsc of get_cycles() may execute before the call it should
+ * follow. tsc_khz is exported; arm64's counter rate comes from its arch
+ * timer. Elsewhere get_cycles(), at a rate the module cannot tell (0).
+ */
+#ifdef CONFIG_X86
+#include <asm/tsc.h>
+#define kmemlab_cycles()	((u64)rdtsc_ordered())
+#define kmemlab_cycles_hz()	((u64)tsc_khz * 1000)
+#elif defined(CONFIG_ARM64)
+#include <clocksource/arm_arch_timer.h>
+#define kmemlab_cycles()	((u64)get_cycles())
+#define kmemlab_cycles_hz()	((u64)arch_timer_get_rate())
+#else
+#define kmemlab_cycles()	((u64)get_cycles())
+#define kmemlab_cycles_hz()	0ULL
+#endif
+
 #endif /* KMEMLAB_COMPAT_H */

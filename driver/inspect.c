@@ -304,9 +304,10 @@ static void kmemlab_backing(struct kmemlab_report *r, const struct kmemlab_buf *
  * @op: the finished call, @op->ptr != NULL.
  * @abi_gfp: the flags as the caller gave them.
  * @context: enum kmemlab_context the call ran in.
+ * @lean: %KMEMLAB_ALLOC_LEAN: only what needs no look at the memory.
  */
 void kmemlab_inspect(struct kmemlab_buf *buf, const struct kmemlab_op *op,
-		     u64 abi_gfp, u32 context)
+		     u64 abi_gfp, u32 context, bool lean)
 {
 	struct kmemlab_report *r = &buf->report;
 	u32 handle = r->handle;
@@ -322,11 +323,19 @@ void kmemlab_inspect(struct kmemlab_buf *buf, const struct kmemlab_op *op,
 	/* A highmem page has no kernel address: 0, as for a withheld one. */
 	r->virt = buf->ops->page_ptr ? (unsigned long)page_address(op->ptr) :
 		  (unsigned long)op->ptr;
+	if (buf->ops->caps & KMEMLAB_API_CAP_DEVM)
+		r->flags |= KMEMLAB_REPORT_DEVM;
+	if (lean) {
+		/* The address tells these; the pages and the bytes go unread. */
+		kmemlab_backing(r, buf, op);
+		r->nr_pages = DIV_ROUND_UP(kmemlab_first_offset(buf->ops, op->ptr) +
+					   op->size, PAGE_SIZE);
+		r->flags |= KMEMLAB_REPORT_LEAN;
+		return;
+	}
 	/* First, before anything writes it. */
 	if (kmemlab_zeroed(buf->ops, op->ptr, op->size))
 		r->flags |= KMEMLAB_REPORT_ZEROED;
-	if (buf->ops->caps & KMEMLAB_API_CAP_DEVM)
-		r->flags |= KMEMLAB_REPORT_DEVM;
 	kmemlab_backing(r, buf, op);
 	kmemlab_walk_pages(r, buf->ops, op->ptr, op->size, op->gfp);
 }

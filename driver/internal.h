@@ -351,7 +351,7 @@ unsigned int kmemlab_runs(const struct kmemlab_buf *buf,
 			  struct kmemlab_run *runs, unsigned int room,
 			  u64 granule, u64 *pages);
 void kmemlab_inspect(struct kmemlab_buf *buf, const struct kmemlab_op *op,
-		     u64 abi_gfp, u32 context);
+		     u64 abi_gfp, u32 context, bool lean);
 struct page *kmemlab_page_at(const struct kmemlab_api_ops *ops,
 			     const void *ptr, size_t offset);
 void *kmemlab_map(const struct kmemlab_api_ops *ops, const void *ptr,

@@ -113,9 +113,9 @@ static int kmemlab_alloc_args(const struct kmemlab_api_ops *ops,
 	u32 field = 0;
 
 	if (req->pad || req->pad2 || req->reserved ||
-	    (req->flags & ~KMEMLAB_ALLOC_HWCACHE_ALIGN))
+	    (req->flags & ~(KMEMLAB_ALLOC_HWCACHE_ALIGN | KMEMLAB_ALLOC_LEAN)))
 		field = KMEMLAB_FIELD_RESERVED;
-	else if (!cache && req->flags)
+	else if (!cache && (req->flags & KMEMLAB_ALLOC_HWCACHE_ALIGN))
 		field = KMEMLAB_FIELD_FLAGS;
 	else if (!cache && req->align)
 		field = KMEMLAB_FIELD_ALIGN;
@@ -215,7 +215,8 @@ static int kmemlab_alloc_locked(struct kmemlab_dev *kd,
 	}
 	buf->ptr = op.ptr;
 	buf->dma = op.dma;
-	kmemlab_inspect(buf, &op, req->gfp, req->context);
+	kmemlab_inspect(buf, &op, req->gfp, req->context,
+			req->flags & KMEMLAB_ALLOC_LEAN);
 	ret = kmemlab_buf_add(kd, buf);
 	if (ret) {
 		/* Frees the memory and the buf, and uncharges what inspect set. */
@@ -365,7 +366,7 @@ static int kmemlab_realloc_locked(struct kmemlab_dev *kd,
 		return ret;
 	}
 	buf->ptr = op.ptr;
-	kmemlab_inspect(buf, &op, req->gfp, req->context);
+	kmemlab_inspect(buf, &op, req->gfp, req->context, false);
 	kmemlab_report_out(buf, &req->report);
 	return 0;
 }

@@ -16,8 +16,8 @@ api_live() { echo "$(cat "$DEV/live_allocs/$1") $(cat "$DEV/live_bytes/$1")"; }
 OUTS=('?a_count' '?a_min' '?a_median' '?a_p90' '?a_p99' '?a_max' '?a_mean'
       '?a_stddev' '?f_count' '?f_min' '?f_median' '?f_p90' '?f_p99' '?f_max'
       '?f_mean' '?f_stddev' '?overhead' '?elapsed_ns' '?ops_per_sec'
-      '?failures' '?samples_out' '?result' '?cpus' '?out_reserved0'
-      '?out_reserved1' '?reason')
+      '?failures' '?samples_out' '?result' '?cpus' '?clock_hz'
+      '?out_reserved' '?reason')
 
 # A kmalloc 64 B pair bench of one thread; tests add or override fields.
 KMALLOC=(api=1 context=1 size=64 gfp=1 pattern=1 threads=1)
@@ -61,7 +61,9 @@ assert_complete() {
 	(( elapsed_ns > 0 && ops_per_sec > 0 )) || fail "elapsed $elapsed_ns, ops/s $ops_per_sec"
 	(( result == 0 )) || fail "result $result"
 	(( cpus == $(nproc) )) || fail "cpus $cpus, nproc $(nproc)"
-	(( out_reserved0 == 0 && out_reserved1 == 0 && reason == 0 )) || fail "out_reserved or reason not zero"
+	(( out_reserved == 0 && reason == 0 )) || fail "out_reserved or reason not zero"
+	# ktime's rate, unless a test asked for the cycle counter (its own check)
+	(( clock_hz == 1000000000 || clock_rate_free )) || fail "clock_hz $clock_hz for ktime"
 	[[ $(live_allocs) -eq 0 ]] || fail "live_allocs $(live_allocs) after the bench"
 }
 
@@ -124,9 +126,9 @@ assert_complete() {
 	assert_complete 1200
 }
 
-@test "cycles: get_cycles() timing gives ordered distributions too" {
-	bench "${KMALLOC[@]}" iterations=1000 flags=1
-	assert_complete 1000
+@test "cycles: the cycle counter's timing gives ordered distributions too" {
+	bench "${KMALLOC[@]}" iterations=1000 flags="$(uapi KMEMLAB_BENCH_CYCLES)"
+	clock_rate_free=1 assert_complete 1000
 }
 
 @test "raw samples are the ones the statistics were made of" {
@@ -327,4 +329,40 @@ assert_complete() {
 @test "no bench left a warning in the kernel log" {
 	run -0 dmesg
 	refute_output --regexp "WARNING|BUG|Call Trace|soft lockup|hard LOCKUP|detected stall"
+}
+
+@test "GROUPED pairs: one sample per group, the pair's cost in alloc, none in free" {
+	bench "${KMALLOC[@]}" flags="$(uapi KMEMLAB_BENCH_GROUPED)" batch=50 iterations=1000
+	assert_dist a_ 20
+	(( f_count == 0 && failures == 0 && result == 0 )) || fail "f_count $f_count"
+	(( clock_hz == 1000000000 ))
+	[[ $(live_allocs) -eq 0 ]]
+	# A last, short group is timed too.
+	bench "${KMALLOC[@]}" flags="$(uapi KMEMLAB_BENCH_GROUPED)" batch=64 iterations=130
+	assert_dist a_ 3
+}
+
+@test "GROUPED batches: a batch's allocations, then its frees, one sample each" {
+	bench "${KMALLOC[@]}" flags="$(uapi KMEMLAB_BENCH_GROUPED)" pattern=2 batch=100 \
+		iterations=1000
+	assert_dist a_ 10
+	assert_dist f_ 10
+	[[ $(live_allocs) -eq 0 ]]
+	# A group holds at most KMEMLAB_BENCH_GROUP_MAX operations, and a pair
+	# group at least 2.
+	run -0 abi-probe bench "${KMALLOC[@]}" flags="$(uapi KMEMLAB_BENCH_GROUPED)" \
+		batch=$(($(uapi KMEMLAB_BENCH_GROUP_MAX) + 1)) iterations=1000 '?reason' '?rarg'
+	assert_output "EINVAL reason=$(uapi KMEMLAB_REASON_FIELD) rarg=$(uapi KMEMLAB_FIELD_BATCH)"
+	run -0 abi-probe bench "${KMALLOC[@]}" flags="$(uapi KMEMLAB_BENCH_GROUPED)" \
+		batch=1 iterations=10 '?reason' '?rarg'
+	assert_output "EINVAL reason=$(uapi KMEMLAB_REASON_FIELD) rarg=$(uapi KMEMLAB_FIELD_BATCH)"
+}
+
+@test "CYCLES: the cycle counter, with the rate the kernel gives" {
+	bench "${KMALLOC[@]}" flags="$(uapi KMEMLAB_BENCH_CYCLES)" iterations=200
+	assert_dist a_ 200
+	case $(uname -m) in
+	x86_64 | i?86 | aarch64) (( clock_hz > 0 )) || fail "no rate for the cycle counter" ;;
+	*) (( clock_hz >= 0 )) ;;
+	esac
 }

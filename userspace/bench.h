@@ -29,6 +29,9 @@ struct pattern {
 	uint32_t batch;
 };
 
+/* --method */
+enum bench_method { METHOD_AUTO, METHOD_PER_OP, METHOD_GROUP };
+
 struct bench_args {
 	const struct api_row *apis[MAX_LIST];
 	size_t napis;
@@ -52,6 +55,10 @@ struct bench_args {
 	const char *label;
 	bool csv;
 	bool syscall;
+	enum bench_method method;
+	uint32_t group;			/* --method group:N; 0: chosen */
+	uint32_t repeat;		/* --repeat N: rounds of the whole sweep */
+	bool cycles;			/* --clock cycles */
 };
 
 struct machine {
@@ -65,11 +72,23 @@ struct machine {
 	struct kmemlab_info info;
 };
 
+#define MAX_REPEAT	50
+
 struct run {
 	const struct api_row *api;
-	struct kmemlab_bench b;
+	struct kmemlab_bench req;	/* the request, as planned */
+	struct kmemlab_bench b;		/* timed op by op (unless --method group) */
+	struct kmemlab_bench g;		/* timed in groups, when @grouped */
+	bool per_op;			/* @b ran */
+	bool grouped;			/* @g ran */
+	bool clock_bound;		/* the clock costs > 10 % of @b's median */
+	uint64_t ci[2][2];		/* [b, g]: 95 % interval of the alloc median */
+	bool have_ci[2];
+	uint64_t rep[MAX_REPEAT];	/* --repeat: each round's headline median */
+	size_t nrep;
 	int err;			/* 0, or the errno */
 };
+
 
 /* How to print: the output options, and CSV (raw with commas). */
 struct format {

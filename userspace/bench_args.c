@@ -12,7 +12,7 @@
 /* ---- options ---- */
 
 enum {
-	OPT_BATCH = 256, OPT_CSV, OPT_PLOT, OPT_LABEL, OPT_SYSCALL, OPT_WRITE,
+	OPT_BATCH = 256, OPT_CSV, OPT_PLOT, OPT_LABEL, OPT_SYSCALL, OPT_WRITE, OPT_METHOD, OPT_CLOCK, OPT_REPEAT,
 };
 
 static const struct cli_opt bench_opts[] = {
@@ -30,6 +30,11 @@ static const struct cli_opt bench_opts[] = {
 	{ "plot", OPT_PLOT, "FILE", "plot ns/op against size with gnuplot: .png or .svg" },
 	{ "label", OPT_LABEL, "TEXT", "name the machine (default: accelerator and CPU model)" },
 	{ "syscall", OPT_SYSCALL, NULL, "time a null ioctl against ALLOC+FREE, from userspace" },
+	{ "method", OPT_METHOD, "M",
+	  "auto (default): per-op, and groups where the clock costs > 10 % of an op; "
+	  "per-op; group or group:N (N ops between two clock reads)" },
+	{ "clock", OPT_CLOCK, "C", "ktime (default) or cycles (the CPU's counter, serialised)" },
+	{ "repeat", OPT_REPEAT, "N", "run the sweep N times, interleaved, and report the spread" },
 	{ 0 }
 };
 
@@ -165,6 +170,26 @@ static void check_ext(const struct cli *cli, const char *option, const char *fil
 		  allowed);
 }
 
+/* --method auto | per-op | group[:N] */
+static void parse_method(const struct cli *cli, const char *arg, struct bench_args *a)
+{
+	if (!strcmp(arg, "auto")) {
+		a->method = METHOD_AUTO;
+	} else if (!strcmp(arg, "per-op")) {
+		a->method = METHOD_PER_OP;
+	} else if (!strncmp(arg, "group", 5) && (!arg[5] || arg[5] == ':')) {
+		a->method = METHOD_GROUP;
+		if (arg[5])
+			a->group = (uint32_t)cli_number(cli, "--method group:N", arg + 6,
+							KMEMLAB_BENCH_GROUP_MAX);
+		if (arg[5] && a->group < 2)
+			cli_usage(cli, NULL, "--method %s: a group holds 2 to %d operations",
+				  arg, KMEMLAB_BENCH_GROUP_MAX);
+	} else {
+		cli_usage(cli, NULL, "--method '%s': give auto, per-op, group or group:N", arg);
+	}
+}
+
 static void add_file(const struct cli *cli, const char *option, const char **files,
 		     size_t *n, const char *file)
 {
@@ -199,6 +224,17 @@ void bench_parse_args(struct cli *cli, int argc, char **argv, struct bench_args 
 			break;
 		case OPT_LABEL: a->label = optarg; break;
 		case OPT_SYSCALL: a->syscall = true; break;
+		case OPT_METHOD: parse_method(cli, optarg, a); break;
+		case OPT_REPEAT:
+			a->repeat = (uint32_t)cli_number(cli, "--repeat", optarg, MAX_REPEAT);
+			if (!a->repeat)
+				cli_usage(cli, NULL, "--repeat 0: give 1 to %d", MAX_REPEAT);
+			break;
+		case OPT_CLOCK:
+			if (strcmp(optarg, "ktime") && strcmp(optarg, "cycles"))
+				cli_usage(cli, NULL, "--clock '%s': give ktime or cycles", optarg);
+			a->cycles = !strcmp(optarg, "cycles");
+			break;
 		}
 	}
 	cli_nargs(cli, argc, argv, 0, 0);
@@ -225,4 +261,6 @@ void bench_parse_args(struct cli *cli, int argc, char **argv, struct bench_args 
 		a->patterns[a->npatterns++] = (struct pattern){ KMEMLAB_BENCH_PAIR, 0 };
 	if (!a->threads)
 		a->threads = 1;
+	if (!a->repeat)
+		a->repeat = 1;
 }

@@ -43,7 +43,9 @@ static void plot_data(FILE *f, const struct run *runs, size_t n, const size_t *h
 {
 	for (size_t h = 0; h < nh; h++) {
 		for (size_t i = 0; i < n; i++) {
-			const struct kmemlab_bench_stats *a = &runs[i].b.alloc;
+			/* a clock-bound run's figure is its groups' */
+			const struct kmemlab_bench_stats *a = runs[i].grouped ?
+				&runs[i].g.alloc : &runs[i].b.alloc;
 			uint64_t median, p99;
 
 			if (runs[i].err || !same_series(&runs[heads[h]], &runs[i]))
@@ -65,9 +67,10 @@ static void series_title(const struct run *r, const struct bench_args *a, char *
 	char pat[32];
 
 	pattern_name(r->b.pattern, r->b.batch, pat, sizeof(pat));
-	snprintf(buf, len, "%s%s%s%s%s", r->api->n.name,
+	snprintf(buf, len, "%s%s%s%s%s%s", r->api->n.name,
 		 a->ncontexts > 1 ? " " : "", a->ncontexts > 1 ? ctx_name(r->b.context) : "",
-		 a->npatterns > 1 ? " " : "", a->npatterns > 1 ? pat : "");
+		 a->npatterns > 1 ? " " : "", a->npatterns > 1 ? pat : "",
+		 r->clock_bound ? " (per-op clock-bound: timed in groups)" : "");
 }
 
 static void plot_script(FILE *f, const char *out, const char *data,

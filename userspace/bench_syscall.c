@@ -68,7 +68,7 @@ static struct sys_stats summarise(uint64_t *v, size_t n, uint64_t overhead)
 	return s;
 }
 
-enum sys_op { SYS_TIMER, SYS_NOP, SYS_ALLOC_FREE };
+enum sys_op { SYS_TIMER, SYS_NOP, SYS_ALLOC_FREE, SYS_LEAN_FREE, SYS_COUNT };
 
 /* One timed call of @op; 0 or -errno. */
 static int sys_call(int fd, enum sys_op op, uint64_t *ns)
@@ -84,7 +84,9 @@ static int sys_call(int fd, enum sys_op op, uint64_t *ns)
 	t0 = now_ns();
 	if (op == SYS_NOP) {
 		err = kml_nop(fd);
-	} else if (op == SYS_ALLOC_FREE) {
+	} else if (op == SYS_ALLOC_FREE || op == SYS_LEAN_FREE) {
+		if (op == SYS_LEAN_FREE)
+			a.flags = KMEMLAB_ALLOC_LEAN;
 		err = kml_alloc(fd, &a);
 		f.handle = a.report.handle;
 		if (!err)
@@ -140,8 +142,9 @@ int run_syscall(struct cli *cli, int fd, const struct bench_args *a,
 	const char *names[] = {
 		[SYS_NOP] = "ioctl(NOP)",
 		[SYS_ALLOC_FREE] = "ioctl(ALLOC)+ioctl(FREE)",	/* kmalloc 64 B */
+		[SYS_LEAN_FREE] = "ioctl(ALLOC lean)+ioctl(FREE)",
 	};
-	struct sys_stats st[3];
+	struct sys_stats st[SYS_COUNT] = { 0 };
 	struct format f = format_of(cli, a->csv);
 	struct out_table t[3];
 	uint64_t *v = calloc(a->iterations, sizeof(*v)), overhead;
@@ -150,7 +153,7 @@ int run_syscall(struct cli *cli, int fd, const struct bench_args *a,
 	int err = 0;
 	if (!v)
 		return err_fail(cli->cmd, ENOMEM, NULL, NULL);
-	for (int op = SYS_TIMER; op <= SYS_ALLOC_FREE && !err; op++) {
+	for (int op = SYS_TIMER; op < SYS_COUNT && !err; op++) {
 		progress("bench --syscall: %s", op == SYS_TIMER ? "the timer" : names[op]);
 		err = -sys_loop(fd, (enum sys_op)op, v, a->iterations, a->warmup);
 		st[op] = summarise(v, a->iterations, op == SYS_TIMER ? 0 : st[SYS_TIMER].median);
@@ -166,19 +169,24 @@ int run_syscall(struct cli *cli, int fd, const struct bench_args *a,
 	if (out_table_init(&t[nt], "syscall", &syscall_columns, &f.o, &bad, &bad_len))
 		goto nomem;
 	sys_row(&t[nt], names[SYS_NOP], &st[SYS_NOP], overhead);
-	sys_row(&t[nt++], names[SYS_ALLOC_FREE], &st[SYS_ALLOC_FREE], overhead);
+	sys_row(&t[nt], names[SYS_ALLOC_FREE], &st[SYS_ALLOC_FREE], overhead);
+	sys_row(&t[nt++], names[SYS_LEAN_FREE], &st[SYS_LEAN_FREE], overhead);
 	if (!f.csv) {
 		if (out_table_init(&t[nt], "ratios", &ratio_columns, &f.plain, &bad, &bad_len))
 			goto nomem;
-		out_row(&t[nt]);
-		out_str(&t[nt], RA_COMPARE, "alloc+free/nop");
-		out_str(&t[nt], RA_API, "kmalloc");
-		out_u64(&t[nt], RA_SIZE, SYSCALL_SIZE);
-		out_str(&t[nt], RA_CONTEXT, "process");
-		out_none(&t[nt], RA_PATTERN);
-		ratio_cell(&t[nt], RA_MEDIAN, st[SYS_ALLOC_FREE].median, st[SYS_NOP].median);
-		ratio_cell(&t[nt], RA_P99, st[SYS_ALLOC_FREE].p99, st[SYS_NOP].p99);
-		out_none(&t[nt++], RA_FREE);
+		for (int op = SYS_ALLOC_FREE; op < SYS_COUNT; op++) {
+			out_row(&t[nt]);
+			out_str(&t[nt], RA_COMPARE, op == SYS_LEAN_FREE ? "lean-alloc+free/nop" :
+				"alloc+free/nop");
+			out_str(&t[nt], RA_API, "kmalloc");
+			out_u64(&t[nt], RA_SIZE, SYSCALL_SIZE);
+			out_str(&t[nt], RA_CONTEXT, "process");
+			out_none(&t[nt], RA_PATTERN);
+			ratio_cell(&t[nt], RA_MEDIAN, st[op].median, st[SYS_NOP].median);
+			ratio_cell(&t[nt], RA_P99, st[op].p99, st[SYS_NOP].p99);
+			out_none(&t[nt], RA_FREE);
+		}
+		nt++;
 	}
 	if (f.o.json) {
 		if (out_fields_init(&t[nt], "machine", &machine_fields, &f.plain))
@@ -186,7 +194,8 @@ int run_syscall(struct cli *cli, int fd, const struct bench_args *a,
 		machine_fill(&t[nt++], mc);
 	}
 	machine_line(&f.o, mc, "ioctls timed from userspace with clock_gettime(CLOCK_MONOTONIC), "
-		     "its own cost subtracted; ALLOC is kmalloc 64 B");
+		     "its own cost subtracted; ALLOC is kmalloc 64 B, with the full report "
+		     "or the lean one (KMEMLAB_ALLOC_LEAN)");
 	return cli_print(cli, t, nt);
 nomem:
 	out_free(t, ARRAY_SIZE(t));

@@ -14,7 +14,7 @@
 #include "names.h"
 
 enum {
-	OPT_ORDER = 256, OPT_COUNT, OPT_ALIGN, OPT_NAME, OPT_HWCACHE, OPT_SHEAVES,
+	OPT_ORDER = 256, OPT_COUNT, OPT_ALIGN, OPT_NAME, OPT_HWCACHE, OPT_SHEAVES, OPT_LEAN,
 	OPT_LIST_APIS, OPT_ALL,
 };
 
@@ -39,6 +39,8 @@ static const struct cli_opt alloc_opts[] = {
 	{ "name", OPT_NAME, "NAME", "the cache's name (kmem_cache)" },
 	{ "align", OPT_ALIGN, "N", "object alignment (kmem_cache)" },
 	{ "hwcache-align", OPT_HWCACHE, NULL, "create the cache with SLAB_HWCACHE_ALIGN (kmem_cache)" },
+	{ "lean", OPT_LEAN, NULL,
+	  "the lean report: no zones, runs or zero check (the pages go unread)" },
 	{ "sheaf-capacity", OPT_SHEAVES, "N",
 	  "create the cache with per-CPU sheaves of N objects (kmem_cache, Linux 6.18)" },
 	{ "list-apis", OPT_LIST_APIS, NULL, "list the APIs, as 'kmemlab apis'" },
@@ -171,6 +173,7 @@ static void alloc_arg(const struct cli *cli, int c, struct kmemlab_alloc *a)
 	case OPT_COUNT: a->count = (uint32_t)cli_number(cli, "--count", optarg, UINT32_MAX); break;
 	case OPT_ALIGN: a->align = (uint32_t)cli_size(cli, "--align", optarg, true); break;
 	case OPT_HWCACHE: a->flags |= KMEMLAB_ALLOC_HWCACHE_ALIGN; break;
+	case OPT_LEAN: a->flags |= KMEMLAB_ALLOC_LEAN; break;
 	case OPT_SHEAVES:
 		a->sheaf_capacity = (uint32_t)cli_number(cli, "--sheaf-capacity", optarg,
 							 UINT32_MAX);

@@ -21,6 +21,7 @@
 #include "explain.h"
 #include "gnuplot.h"
 #include "ioctl.h"
+#include "stats.h"
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #define RIGHT		SCOLS_FL_RIGHT
@@ -33,6 +34,8 @@ enum {
 	BC_AMIN, BC_AMEDIAN, BC_AP90, BC_AP99, BC_AMAX, BC_AMEAN, BC_ASTDDEV,
 	BC_FMIN, BC_FMEDIAN, BC_FP90, BC_FP99, BC_FMAX, BC_FMEAN, BC_FSTDDEV,
 	BC_OPS, BC_FAILURES, BC_OVERHEAD, BC_ELAPSED, BC_CAPPED,
+	BC_METHOD, BC_TRUSTED, BC_GALLOC, BC_GFREE, BC_GCOUNT, BC_CLOCK,
+	BC_ACI_LO, BC_ACI_HI, BC_GCI_LO, BC_GCI_HI, BC_REPEATS, BC_MEDIANS, BC_SPREAD,
 };
 
 static const struct out_col bench_cols[] = {
@@ -63,12 +66,32 @@ static const struct out_col bench_cols[] = {
 	[BC_OVERHEAD] = { "OVERHEAD", OUT_TIME, 0, RIGHT, "the timer's own cost, subtracted from each sample" },
 	[BC_ELAPSED] = { "ELAPSED", OUT_TIME, 0, RIGHT, "wall time of the timed phase" },
 	[BC_CAPPED] = { "CAPPED", OUT_BOOL, 0, 0, "stopped early at the module's bench_max_ms" },
+	[BC_METHOD] = { "METHOD", OUT_STR, 0, 0,
+			"per-op, group:N (N ops between two clock reads), or both" },
+	[BC_TRUSTED] = { "TRUSTED", OUT_BOOL, 0, 0,
+			 "the per-op times: the clock costs at most 10 % of the median" },
+	[BC_GALLOC] = { "GROUP-ALLOC", OUT_TIME, 0, RIGHT,
+			"median per op over groups: an allocation (batch), an alloc+free (pair)" },
+	[BC_GFREE] = { "GROUP-FREE", OUT_TIME, 0, RIGHT, "median per free over groups (batch)" },
+	[BC_GCOUNT] = { "GROUPS", OUT_NUM, 0, RIGHT, "groups timed" },
+	[BC_CLOCK] = { "CLOCK", OUT_STR, 0, 0, "the clock: ktime, or cycles at the rate the kernel gave" },
+	[BC_ACI_LO] = { "ALLOC-CI-LO", OUT_TIME, 0, RIGHT,
+			"95 % confidence interval of ALLOC-MEDIAN, low end (order statistics)" },
+	[BC_ACI_HI] = { "ALLOC-CI-HI", OUT_TIME, 0, RIGHT, "the same, high end" },
+	[BC_GCI_LO] = { "GROUP-CI-LO", OUT_TIME, 0, RIGHT,
+			"95 % confidence interval of GROUP-ALLOC, low end" },
+	[BC_GCI_HI] = { "GROUP-CI-HI", OUT_TIME, 0, RIGHT, "the same, high end" },
+	[BC_REPEATS] = { "REPEATS", OUT_NUM, 0, RIGHT, "rounds run (--repeat); the table shows the last" },
+	[BC_MEDIANS] = { "MEDIANS", OUT_STR, 0, 0,
+			 "each round's median (GROUP-ALLOC where grouped, else ALLOC-MEDIAN), ns" },
+	[BC_SPREAD] = { "SPREAD", OUT_RATIO, 0, RIGHT,
+			"(max - min) / mean of the rounds' medians, in %" },
 };
 
 static const struct out_colset bench_columns = {
 	bench_cols, ARRAY_SIZE(bench_cols),
-	"API,SIZE,CONTEXT,PATTERN,THREADS,ALLOC-MIN,ALLOC-MEDIAN,ALLOC-P90,ALLOC-P99,"
-	"ALLOC-MAX,ALLOC-MEAN,ALLOC-STDDEV,FREE-MEDIAN,FREE-P99,OPS/S,FAILURES,OVERHEAD",
+	"API,SIZE,CONTEXT,PATTERN,THREADS,METHOD,ALLOC-MIN,ALLOC-MEDIAN,ALLOC-CI-LO,ALLOC-CI-HI,"
+	"ALLOC-P99,ALLOC-MAX,FREE-MEDIAN,FREE-P99,GROUP-ALLOC,GROUP-FREE,TRUSTED,OVERHEAD,SPREAD",
 };
 
 
@@ -216,36 +239,151 @@ static struct run *plan(const struct bench_args *a, size_t *n)
 		b->pattern = a->patterns[p].pattern;
 		b->batch = a->patterns[p].batch;
 		b->threads = a->threads;
+		b->flags = a->cycles ? KMEMLAB_BENCH_CYCLES : 0;
+		runs[i].req = *b;
 	}
 	*n = total;
 	return runs;
 }
 
+/* Cycle counts to ns, at the rate the kernel gave (none given: left as counts). */
+static void to_ns(struct kmemlab_bench *b)
+{
+	struct kmemlab_bench_stats *st[] = { &b->alloc, &b->free };
+
+	if (!(b->flags & KMEMLAB_BENCH_CYCLES) || !b->clock_hz)
+		return;
+	for (size_t i = 0; i < ARRAY_SIZE(st); i++) {
+		__u64 *v[] = { &st[i]->min, &st[i]->median, &st[i]->p90, &st[i]->p99,
+				  &st[i]->max, &st[i]->mean, &st[i]->stddev };
+
+		for (size_t k = 0; k < ARRAY_SIZE(v); k++)
+			*v[k] = (uint64_t)((double)*v[k] * 1e9 / (double)b->clock_hz);
+	}
+	b->overhead = (uint64_t)((double)b->overhead * 1e9 / (double)b->clock_hz);
+}
+
+/*
+ * The group size --method auto takes: enough operations that the clock's
+ * two reads cost under 1 % of the group. A batch is its own group.
+ */
+static uint32_t group_size(const struct kmemlab_bench *b)
+{
+	uint64_t med = b->alloc.median ? b->alloc.median : 1;
+	uint64_t n = (100 * b->overhead + med - 1) / med;
+
+	if (b->pattern == KMEMLAB_BENCH_BATCH)
+		return b->batch;
+	return n < 2 ? 2 : n > KMEMLAB_BENCH_GROUP_MAX ? KMEMLAB_BENCH_GROUP_MAX : (uint32_t)n;
+}
+
+/*
+ * One bench, with its allocation samples fetched for the 95 % interval of
+ * their median (@ci, @have_ci); in ns. 0 or an errno.
+ */
+static int bench_call(int fd, struct kmemlab_bench *b, uint64_t *ci, bool *have_ci)
+{
+	size_t n = (size_t)b->iterations * b->threads;
+	uint64_t *v = calloc(n ? n : 1, sizeof(*v));
+	int err;
+
+	if (!v)
+		return ENOMEM;
+	b->alloc_samples = (uintptr_t)v;
+	b->samples_len = n;
+	err = -kml_bench(fd, b);
+	b->alloc_samples = 0;
+	b->samples_len = 0;
+	if (!err) {
+		n = b->samples_out < b->alloc.count ? b->samples_out : b->alloc.count;
+		stats_sort(v, n);
+		*have_ci = stats_median_ci(v, n, &ci[0], &ci[1]);
+		if (*have_ci && (b->flags & KMEMLAB_BENCH_CYCLES) && b->clock_hz)
+			for (int k = 0; k < 2; k++)
+				ci[k] = (uint64_t)((double)ci[k] * 1e9 / (double)b->clock_hz);
+		to_ns(b);
+	}
+	free(v);
+	return err;
+}
+
+/*
+ * One run by the method asked: per-op; then, for auto, groups when the
+ * clock costs more than 10 % of the per-op median. 0 or an errno.
+ */
+static int run_one(int fd, struct run *r, const struct bench_args *a)
+{
+	int err;
+
+	r->b = r->req;
+	r->per_op = r->grouped = r->clock_bound = false;
+	r->have_ci[0] = r->have_ci[1] = false;
+
+	if (a->method != METHOD_GROUP) {
+		err = bench_call(fd, &r->b, r->ci[0], &r->have_ci[0]);
+		if (err)
+			return err;
+		r->per_op = true;
+		r->clock_bound = r->b.overhead * 10 > r->b.alloc.median;
+		if (a->method == METHOD_PER_OP || !r->clock_bound)
+			return 0;
+	}
+	r->g = r->b;
+	memset(&r->g.refusal, 0, sizeof(r->g.refusal));
+	r->g.flags |= KMEMLAB_BENCH_GROUPED;
+	if (r->g.pattern == KMEMLAB_BENCH_PAIR)
+		r->g.batch = a->method == METHOD_GROUP ? (a->group ? a->group : 64) :
+			     group_size(&r->b);
+	else if (r->g.batch > KMEMLAB_BENCH_GROUP_MAX)
+		return a->method == METHOD_GROUP ? EINVAL : 0;	/* no group that large */
+	err = bench_call(fd, &r->g, r->ci[1], &r->have_ci[1]);
+	if (err) {
+		if (r->per_op)
+			return 0;	/* the per-op result stands, marked */
+		r->b = r->g;	/* the refusal to explain */
+		return err;
+	}
+	r->grouped = true;
+	if (!r->per_op)
+		r->b = r->g;	/* the run's other figures: OPS/S, OVERHEAD, ELAPSED */
+	return 0;
+}
+
 /* Run them all; the exit status. A refused run is explained, the rest go on. */
 static int sweep(const struct cli *cli, int fd, struct run *runs, size_t n,
-		 const struct machine *mc)
+		 const struct machine *mc, const struct bench_args *a)
 {
 	int rc = EXIT_SUCCESS;
+	size_t total = n * a->repeat, done = 0;
 	char what[128];
 
-	for (size_t i = 0; i < n; i++) {
+	/* Round after round, every run once in each: interleaved. */
+	for (uint32_t round = 0; round < a->repeat; round++)
+	for (size_t i = 0; i < n; i++, done++) {
+		struct run *r = &runs[i];
+
 		if (stop_signal) {
 			progress(NULL);
-			die_of_signal(cli, i, n);
+			die_of_signal(cli, done, total);
 		}
-		progress("bench [%zu/%zu] %s", i + 1, n, run_name(&runs[i], what, sizeof(what)));
-		runs[i].err = -kml_bench(fd, &runs[i].b);
-		if (runs[i].err == EINTR || stop_signal) {
+		if (round && r->err)
+			continue;	/* refused once, explained once */
+		progress("bench [%zu/%zu] %s", done + 1, total, run_name(r, what, sizeof(what)));
+		r->err = run_one(fd, r, a);
+		if (r->err == EINTR || stop_signal) {
 			progress(NULL);
-			die_of_signal(cli, i, n);
+			die_of_signal(cli, done, total);
 		}
-		if (!runs[i].err)
+		if (!r->err) {
+			r->rep[r->nrep++] = r->grouped ? r->g.alloc.median : r->b.alloc.median;
 			continue;
+		}
 		progress(NULL);
-		rc = explain_run(cli, &runs[i], mc, n > 1);
-		if (runs[i].err == ENODEV || runs[i].err == ENOTTY)
-			break;	/* every other run would fail the same way */
+		rc = explain_run(cli, r, mc, n > 1);
+		if (r->err == ENODEV || r->err == ENOTTY)
+			goto out;	/* every other run would fail the same way */
 	}
+out:
 	progress(NULL);
 	return rc;
 }
@@ -258,6 +396,30 @@ static void stats_cells(struct out_table *t, size_t first, const struct kmemlab_
 
 	for (size_t i = 0; i < ARRAY_SIZE(v); i++)
 		out_u64(t, first + i, v[i]);
+}
+
+/* --repeat: the rounds' medians and their spread. */
+static void repeat_cells(struct out_table *t, const struct run *r)
+{
+	uint64_t lo = UINT64_MAX, hi = 0;
+	double sum = 0;
+	char buf[MAX_REPEAT * 21 + 1];
+	size_t len = 0;
+
+	out_u64(t, BC_REPEATS, r->nrep);
+	buf[0] = '\0';
+	for (size_t k = 0; k < r->nrep; k++) {
+		lo = r->rep[k] < lo ? r->rep[k] : lo;
+		hi = r->rep[k] > hi ? r->rep[k] : hi;
+		sum += (double)r->rep[k];
+		len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%s%llu", k ? "," : "",
+					(unsigned long long)r->rep[k]);
+	}
+	out_str(t, BC_MEDIANS, buf);
+	if (r->nrep > 1 && sum > 0)
+		out_ratio(t, BC_SPREAD, round(1000.0 * (double)(hi - lo) * (double)r->nrep / sum) / 10);
+	else
+		out_none(t, BC_SPREAD);
 }
 
 static void bench_fill(struct out_table *t, const struct run *runs, size_t n)
@@ -279,14 +441,54 @@ static void bench_fill(struct out_table *t, const struct run *runs, size_t n)
 		out_u64(t, BC_THREADS, b->threads);
 		out_str(t, BC_GFP, gfp_format(b->gfp, gfp, sizeof(gfp)));
 		out_u64(t, BC_ITERATIONS, b->iterations);
-		out_u64(t, BC_COUNT, b->alloc.count);
-		stats_cells(t, BC_AMIN, &b->alloc);
-		stats_cells(t, BC_FMIN, &b->free);
+		if (r->per_op) {
+			out_u64(t, BC_COUNT, b->alloc.count);
+			stats_cells(t, BC_AMIN, &b->alloc);
+			stats_cells(t, BC_FMIN, &b->free);
+			out_bool(t, BC_TRUSTED, !r->clock_bound);
+		} else {
+			out_none(t, BC_TRUSTED);
+		}
 		out_u64(t, BC_OPS, b->ops_per_sec);
 		out_u64(t, BC_FAILURES, b->failures);
 		out_u64(t, BC_OVERHEAD, b->overhead);
 		out_u64(t, BC_ELAPSED, b->elapsed_ns);
 		out_bool(t, BC_CAPPED, b->result & KMEMLAB_BENCH_TIME_CAPPED);
+		snprintf(pat, sizeof(pat), "%s%sgroup:%u", r->per_op ? "per-op" : "",
+			 r->per_op ? "," : "", r->g.batch);
+		out_str(t, BC_METHOD, r->grouped ? pat : "per-op");
+		if (r->grouped) {
+			out_u64(t, BC_GALLOC, r->g.alloc.median);
+			if (r->g.free.count)
+				out_u64(t, BC_GFREE, r->g.free.median);
+			else
+				out_none(t, BC_GFREE);
+			out_u64(t, BC_GCOUNT, r->g.alloc.count);
+		} else {
+			out_none(t, BC_GALLOC);
+			out_none(t, BC_GFREE);
+			out_none(t, BC_GCOUNT);
+		}
+		if (!(b->flags & KMEMLAB_BENCH_CYCLES))
+			snprintf(gfp, sizeof(gfp), "ktime");
+		else if (b->clock_hz)
+			snprintf(gfp, sizeof(gfp), "cycles@%.3gGHz", (double)b->clock_hz / 1e9);
+		else
+			snprintf(gfp, sizeof(gfp), "cycles (rate unknown: counts, not ns)");
+		out_str(t, BC_CLOCK, gfp);
+		repeat_cells(t, r);
+		for (int k = 0; k < 2; k++) {
+			bool have = r->have_ci[k] && (k ? r->grouped : r->per_op);
+
+			for (int e = 0; e < 2; e++) {
+				size_t col = (k ? BC_GCI_LO : BC_ACI_LO) + e;
+
+				if (have)
+					out_u64(t, col, r->ci[k][e]);
+				else
+					out_none(t, col);
+			}
+		}
 	}
 }
 
@@ -342,9 +544,13 @@ static void ratio_row(struct out_table *t, const char *compare, const struct run
 	out_u64(t, RA_SIZE, r->b.size);
 	out_str(t, RA_CONTEXT, ctx_name(r->b.context));
 	out_str(t, RA_PATTERN, pat);
-	ratio_cell(t, RA_MEDIAN, r->b.alloc.median, d->b.alloc.median);
-	ratio_cell(t, RA_P99, r->b.alloc.p99, d->b.alloc.p99);
-	ratio_cell(t, RA_FREE, r->b.free.median, d->b.free.median);
+	/* The group figures where both have them: the headline of a clock-bound run. */
+	const struct kmemlab_bench *x = r->grouped && d->grouped ? &r->g : &r->b;
+	const struct kmemlab_bench *y = r->grouped && d->grouped ? &d->g : &d->b;
+
+	ratio_cell(t, RA_MEDIAN, x->alloc.median, y->alloc.median);
+	ratio_cell(t, RA_P99, x->alloc.p99, y->alloc.p99);
+	ratio_cell(t, RA_FREE, x->free.median, y->free.median);
 }
 
 /* Ratios first: each API against kmalloc, batch against pair, a context against process. */
@@ -413,7 +619,8 @@ static int print_results(const struct cli *cli, const struct format *f,
 			goto nomem;
 		machine_fill(&t[nt++], mc);
 	}
-	machine_line(&f->o, mc, "time per call, the timer's own cost subtracted");
+	machine_line(&f->o, mc, "time per call, the timer's own cost subtracted; TRUSTED no: "
+		     "the clock costs over 10 % of the per-op median, GROUP-ALLOC is the figure");
 	return cli_print(cli, t, nt);
 nomem:
 	out_free(t, ARRAY_SIZE(t));
@@ -510,7 +717,7 @@ static int run_bench(struct cli *cli, int argc, char **argv)
 		close(fd);
 		return err_fail(cli->cmd, ENOMEM, NULL, NULL);
 	}
-	rc = sweep(cli, fd, runs, n, &mc);
+	rc = sweep(cli, fd, runs, n, &mc, &a);
 	close(fd);
 	res = (struct results){ &f, runs, n, &mc };
 	if (print_results(cli, &f, runs, n, &mc))

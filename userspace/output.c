@@ -566,4 +566,13 @@ void out_report(struct out_table *t, const struct kmemlab_report *r)
 	out_addr(t, RC_ADDR, r, r->virt);
 	out_addr(t, RC_PHYS, r, r->phys);
 	out_bool(t, RC_DEVM, r->flags & KMEMLAB_REPORT_DEVM);
+	/* The lean path did not look: absent, not zero or no. */
+	if (r->flags & KMEMLAB_REPORT_LEAN) {
+		static const size_t unknown[] = {
+			RC_RUNS, RC_ZONE, RC_ZONES, RC_ZONE_OK, RC_ZEROED, RC_PHYS,
+		};
+
+		for (size_t i = 0; i < sizeof(unknown) / sizeof(unknown[0]); i++)
+			out_none(t, unknown[i]);
+	}
 }

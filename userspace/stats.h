@@ -7,6 +7,7 @@
 #ifndef KMEMLAB_STATS_H
 #define KMEMLAB_STATS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -16,5 +17,10 @@ void stats_sort(uint64_t *v, size_t n);
 uint64_t stats_percentile(const uint64_t *v, size_t n, unsigned int pct);
 /* The mean of @v[@n], @n > 0, rounded down, exact without a wider type. */
 uint64_t stats_mean(const uint64_t *v, size_t n);
+/*
+ * The 95 % confidence interval of the median of the sorted @v[@n], from
+ * order statistics (no assumption of normality); false when @n < 6.
+ */
+bool stats_median_ci(const uint64_t *v, size_t n, uint64_t *lo, uint64_t *hi);
 
 #endif /* KMEMLAB_STATS_H */

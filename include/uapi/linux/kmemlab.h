@@ -233,6 +233,8 @@ enum kmemlab_zone {
 #define KMEMLAB_REPORT_ZONE_OK		(1U << 4)
 /* Device-managed: devres frees it when the driver is unbound. */
 #define KMEMLAB_REPORT_DEVM		(1U << 5)
+/* Made with %KMEMLAB_ALLOC_LEAN: only the fields it names are filled. */
+#define KMEMLAB_REPORT_LEAN		(1U << 6)
 
 /* struct kmemlab_report.seen: the context the allocation actually ran in */
 #define KMEMLAB_SEEN_PREEMPTIBLE	(1U << 0)	/* preemptible() */
@@ -698,6 +700,13 @@ struct kmemlab_describe {
 /* struct kmemlab_alloc.flags */
 /* %KMEMLAB_API_KMEM_CACHE: create the cache with SLAB_HWCACHE_ALIGN. */
 #define KMEMLAB_ALLOC_HWCACHE_ALIGN	(1U << 0)
+/*
+ * Any API: the lean path. The report says what the address tells (backing,
+ * usable size, cache, region, pages) and has %KMEMLAB_REPORT_LEAN: it reads
+ * neither the pages (no zone, zones, runs, physical address) nor the bytes
+ * (no zero check). For timing the ioctl path (kmemlab bench --syscall).
+ */
+#define KMEMLAB_ALLOC_LEAN		(1U << 1)
 
 /**
  * struct kmemlab_alloc - ask for one allocation
@@ -1087,7 +1096,23 @@ enum kmemlab_bench_pattern {
 };
 
 /* struct kmemlab_bench.flags (in) */
-#define KMEMLAB_BENCH_CYCLES	(1U << 0)	/* time with get_cycles(), not ktime_get_ns() */
+/*
+ * Time with the CPU's cycle counter, serialised (rdtsc_ordered() on x86,
+ * get_cycles() elsewhere), not ktime_get_ns(); @clock_hz gives its rate.
+ */
+#define KMEMLAB_BENCH_CYCLES	(1U << 0)
+/*
+ * Time groups of operations between two clock reads, not each one: a batch's
+ * allocations, then its frees (%KMEMLAB_BENCH_BATCH, @batch at most
+ * %KMEMLAB_BENCH_GROUP_MAX), or @batch alloc+free pairs (%KMEMLAB_BENCH_PAIR,
+ * @batch 2 to %KMEMLAB_BENCH_GROUP_MAX). Each sample is a group's time, the
+ * timer's cost subtracted once, divided by its operations; the counts of
+ * @alloc and @free are groups. A pair's cost goes to @alloc, @free has none.
+ */
+#define KMEMLAB_BENCH_GROUPED	(1U << 1)
+
+/* The most operations one %KMEMLAB_BENCH_GROUPED group holds. */
+#define KMEMLAB_BENCH_GROUP_MAX	256
 
 /* struct kmemlab_bench.result (out) */
 #define KMEMLAB_BENCH_TIME_CAPPED	(1U << 0)	/* stopped at bench_max_ms */
@@ -1133,7 +1158,8 @@ struct kmemlab_bench_stats {
  * @warmup: (in) untimed alloc/free pairs per thread before timing starts.
  * @pattern: (in) enum kmemlab_bench_pattern.
  * @batch: (in) objects per batch for %KMEMLAB_BENCH_BATCH, 2 to
- *	@iterations; zero for %KMEMLAB_BENCH_PAIR.
+ *	@iterations; zero for %KMEMLAB_BENCH_PAIR, or with
+ *	%KMEMLAB_BENCH_GROUPED the pairs per group.
  * @threads: (in) kthreads, one bound to each of the first @threads online
  *	CPUs and started together; 1 to the number of online CPUs.
  * @flags: (in) KMEMLAB_BENCH_* bits.
@@ -1154,6 +1180,9 @@ struct kmemlab_bench_stats {
  * @samples_out: (out) entries written to each sample array.
  * @result: (out) KMEMLAB_BENCH_TIME_CAPPED, KMEMLAB_BENCH_SAMPLES_CUT.
  * @cpus: (out) online CPUs, the most @threads can be.
+ * @clock_hz: (out) ticks per second of the clock the samples are in:
+ *	1000000000 for ktime_get_ns(), the cycle counter's rate with
+ *	%KMEMLAB_BENCH_CYCLES (0 where the kernel does not say).
  * @out_reserved: (out) zero.
  * @refusal: (out) why the bench was refused; zero otherwise.
  *
@@ -1217,7 +1246,8 @@ struct kmemlab_bench {
 	__u64 samples_out;
 	__u32 result;
 	__u32 cpus;
-	__u64 out_reserved[2];
+	__u64 clock_hz;
+	__u64 out_reserved;
 	struct kmemlab_refusal refusal;
 };
 
