@@ -101,6 +101,19 @@ static void draw_order(const struct map *map, size_t *order)
 	}
 }
 
+/*
+ * @x * @w / @span without overflow, for @x < @span: 128-bit where the
+ * compiler has it, else long double (64-bit mantissa on i386: exact).
+ */
+static unsigned int scale(uint64_t x, unsigned int w, uint64_t span)
+{
+#ifdef __SIZEOF_INT128__
+	return (unsigned int)((unsigned __int128)x * w / span);
+#else
+	return (unsigned int)((long double)x * w / span);
+#endif
+}
+
 /* Mark in @cells (@w of them, the zone [start, end)) the bytes [a, b). */
 static void mark(char *cells, unsigned int w, uint64_t start, uint64_t end,
 		 uint64_t a, uint64_t b, char c)
@@ -112,8 +125,8 @@ static void mark(char *cells, unsigned int w, uint64_t start, uint64_t end,
 		return;
 	a = a < start ? start : a;
 	b = b > end ? end : b;
-	i = (unsigned int)((unsigned __int128)(a - start) * w / span);
-	j = (unsigned int)((unsigned __int128)(b - 1 - start) * w / span);
+	i = scale(a - start, w, span);
+	j = scale(b - 1 - start, w, span);
 	for (; i <= j && i < w; i++)
 		cells[i] = c;
 }
