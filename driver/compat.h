@@ -346,17 +346,18 @@ kmemlab_kmem_cache_create(const char *name, unsigned int size,
 /*
  * The cycle counter BENCH times with, and its rate. On x86 rdtsc_ordered():
  * the plain rdtsc of get_cycles() may execute before the call it should
- * follow. tsc_khz is exported; arm64's counter rate comes from its arch
- * timer. Elsewhere get_cycles(), at a rate the module cannot tell (0).
+ * follow. tsc_khz is exported; arm64's counter rate is CNTFRQ_EL0, read
+ * inline (arch_timer_get_rate() is not exported to modules in 6.1).
+ * Elsewhere get_cycles(), at a rate the module cannot tell (0).
  */
 #ifdef CONFIG_X86
 #include <asm/tsc.h>
 #define kmemlab_cycles()	((u64)rdtsc_ordered())
 #define kmemlab_cycles_hz()	((u64)tsc_khz * 1000)
 #elif defined(CONFIG_ARM64)
-#include <clocksource/arm_arch_timer.h>
+#include <asm/arch_timer.h>
 #define kmemlab_cycles()	((u64)get_cycles())
-#define kmemlab_cycles_hz()	((u64)arch_timer_get_rate())
+#define kmemlab_cycles_hz()	((u64)arch_timer_get_cntfrq())
 #else
 #define kmemlab_cycles()	((u64)get_cycles())
 #define kmemlab_cycles_hz()	0ULL
