@@ -107,6 +107,8 @@ uint64_t cli_gfp(const struct cli *cli, const char *arg);
 int cli_open(const struct cli *cli);
 /* Explain a failed ioctl (from @rows first, else generic); returns 1. */
 int cli_ioctl_fail(const struct cli *cli, int err, const struct err_row *rows);
+/* ENOENT of a command given a handle: no live allocation has it (cmd_list.c). */
+extern const struct err_row handle_errs[];
 
 /* The command's main table (-o applies), or exit. */
 void cli_table(struct cli *cli, struct out_table *t, const char *name,

@@ -38,7 +38,7 @@ static int fetch_one(int fd, uint32_t handle, struct kmemlab_report **reports,
 	return 0;
 }
 
-static const struct err_row query_errs[] = {
+const struct err_row handle_errs[] = {
 	{ ENOENT, "no live allocation has that handle",
 	  "'kmemlab list' shows the live handles" },
 	{ 0 }
@@ -59,7 +59,7 @@ static int show(struct cli *cli, fetch_fn fetch, uint32_t handle)
 	close(fd);
 	if (err) {
 		out_free(&t, 1);
-		return cli_ioctl_fail(cli, -err, query_errs);
+		return cli_ioctl_fail(cli, -err, handle_errs);
 	}
 	for (size_t i = 0; i < count; i++)
 		out_report(&t, &reports[i]);

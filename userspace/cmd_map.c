@@ -312,12 +312,6 @@ static void map_table(struct out_table *t, const struct map *map)
 	}
 }
 
-static const struct err_row map_errs[] = {
-	{ ENOENT, "no live allocation has that handle",
-	  "'kmemlab list' shows the live handles" },
-	{ 0 }
-};
-
 /* The terminal's width, or $COLUMNS, or 80. */
 static unsigned int term_width(void)
 {
@@ -388,7 +382,7 @@ static int run_map(struct cli *cli, int argc, char **argv)
 	}
 	close(fd);
 	if (err) {
-		ret = cli_ioctl_fail(cli, -err, map_errs);
+		ret = cli_ioctl_fail(cli, -err, handle_errs);
 		goto out;
 	}
 	if (table) {
