@@ -37,9 +37,12 @@ help_options() {
 }
 
 # The roff source of a section: .SH (level SH) or .SS (level SS) named $2.
+# The heading goes in through the environment: awk -v would read its \- as
+# an escape sequence (gawk drops the backslash, mawk keeps it).
 man_section() {
 	local level=$1 name=${2//-/\\-}
-	awk -v head=".$level $name" -v level="$level" '
+	head=".$level $name" awk -v level="$level" '
+		BEGIN { head = ENVIRON["head"] }
 		$0 == head { on = 1; next }
 		on && /^\.SH/ { exit }
 		on && level == "SS" && /^\.SS/ { exit }
