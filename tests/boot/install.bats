@@ -10,11 +10,13 @@ BIN=/usr/local/bin/kmemlab
 MODDIR=/lib/modules/$KRELEASE/updates
 RULE=/usr/local/lib/udev/rules.d/60-kmemlab.rules
 SYSUSERS=/usr/local/lib/sysusers.d/kmemlab.conf
+KSFT=/usr/local/lib/kmemlab/kselftest
 
 installed_files() {
 	echo "$BIN" "$MODDIR/kmemlab.ko" "$RULE" "$SYSUSERS" \
 		/usr/local/share/man/man1/kmemlab.1 \
-		/usr/local/share/bash-completion/completions/kmemlab
+		/usr/local/share/bash-completion/completions/kmemlab \
+		"$KSFT/kselftest-list.txt" "$KSFT/kmemlab/kmemlab.sh" "$KSFT/kmemlab/settings"
 }
 
 setup_file() {
@@ -79,6 +81,19 @@ setup() {
 	assert_output "root:kmemlab 660"
 }
 
+@test "the installed kselftest runs the contract with the installed CLI and module" {
+	run -0 cat "$KSFT/kselftest-list.txt"
+	assert_output "kmemlab:kmemlab.sh"
+	assert [ -x "$KSFT/kmemlab/kmemlab.sh" ]
+	# Nothing from the repository on PATH: the installed CLI alone.
+	run -0 env PATH=/usr/local/bin:/usr/bin:/bin "$KSFT/kmemlab/kmemlab.sh" module apis unbind
+	assert_line "ok 1 module"
+	assert_line "ok 2 apis"
+	assert_line "ok 3 unbind"
+	run -0 ktap-parse <<<"$output"
+	assert_line --regexp '^passed [1-9][0-9]* failed 0 skipped [0-9]+ crashed 0 errors 0$'
+}
+
 @test "make uninstall removes every file and the module from modules.dep" {
 	local f
 	run -0 "$BIN" unload
@@ -87,6 +102,7 @@ setup() {
 		assert [ ! -e "$f" ]
 	done
 	assert [ ! -e "$MODDIR" ]
+	assert [ ! -e /usr/local/lib/kmemlab ]
 	run -1 modinfo kmemlab
 }
 

@@ -28,6 +28,9 @@ files() {
 	assert_output "$(LC_ALL=C sort <<EOF2
 /lib/modules/$KRELEASE/updates/kmemlab.ko
 /usr/local/bin/kmemlab
+/usr/local/lib/kmemlab/kselftest/kmemlab/kmemlab.sh
+/usr/local/lib/kmemlab/kselftest/kmemlab/settings
+/usr/local/lib/kmemlab/kselftest/kselftest-list.txt
 /usr/local/lib/sysusers.d/kmemlab.conf
 /usr/local/lib/udev/rules.d/60-kmemlab.rules
 /usr/local/share/bash-completion/completions/kmemlab
@@ -39,6 +42,8 @@ EOF2
 	[[ -x $DEST/usr/local/bin/kmemlab ]]
 	run -0 stat -c %a "$DEST/usr/local/lib/udev/rules.d/60-kmemlab.rules"
 	assert_output 644
+	run -0 stat -c %a "$DEST/usr/local/lib/kmemlab/kselftest/kmemlab/kmemlab.sh"
+	assert_output 755
 }
 
 @test "PREFIX=/usr and BINDIR move the files" {
@@ -48,6 +53,7 @@ EOF2
 	assert_line /usr/lib/udev/rules.d/60-kmemlab.rules
 	assert_line /usr/lib/sysusers.d/kmemlab.conf
 	assert_line /usr/share/man/man1/kmemlab.1
+	assert_line /usr/lib/kmemlab/kselftest/kmemlab/kmemlab.sh
 	refute_line --partial /usr/local
 }
 
@@ -57,6 +63,7 @@ EOF2
 	run -0 files
 	assert_output ""
 	[[ ! -e $DEST/lib/modules/$KRELEASE/updates ]]
+	[[ ! -e $DEST/usr/local/lib/kmemlab ]]
 }
 
 @test "make install refuses when the module for the release is not built" {
