@@ -6,10 +6,13 @@
 #   make demo         boot a VM and take the tour
 #   make fuzz         a million random ioctls at the driver in a VM, with its figures
 #   make lint         W=1 + sparse, checkpatch --strict, CLI with -fanalyzer
+#   make lab          run the kselftest entry point as a LAVA job (lava-run,
+#                     QEMU device type) and check its results against the VM's
 #   make bench        boot a VM and run the standard benchmark into build/bench
 #                     (RESULTS=dir, inside the repository, to put it elsewhere)
-#   make install      install the module, CLI, man page, completion, udev rule
-#                     and sysusers file (PREFIX, DESTDIR, BINDIR, MANDIR...)
+#   make install      install the module, CLI, man page, completion, udev rule,
+#                     sysusers file and the kselftest entry point (PREFIX,
+#                     DESTDIR, BINDIR, MANDIR, KSELFTESTDIR...)
 #   make uninstall    remove what make install installed
 #   make dkms-source  a clean copy of the module's sources for DKMS in
 #                     $(DESTDIR)/usr/src/kmemlab-<version>
@@ -49,6 +52,9 @@ UDEVRULESDIR ?= $(LIBDIR)/udev/rules.d
 SYSUSERSDIR ?= $(LIBDIR)/sysusers.d
 MODULEDIR ?= /lib/modules
 DKMSSRCDIR ?= /usr/src
+# The kselftest layout: a directory per target, and the list that the
+# kernel's run_kselftest.sh reads.
+KSELFTESTDIR ?= $(LIBDIR)/kmemlab/kselftest
 INSTALL ?= install
 DEPMOD ?= depmod
 
@@ -56,7 +62,7 @@ DEPMOD ?= depmod
 MANPAGE := userspace/kmemlab.1
 COMPLETION := userspace/kmemlab.bash-completion
 
-.PHONY: all setup module cli tools check demo bench fuzz lint clean \
+.PHONY: all setup module cli tools check demo bench fuzz lint lab clean \
 	install uninstall dkms-source
 
 all: module cli tools
@@ -75,7 +81,11 @@ cli: setup
 TOOLS := tests/abi-probe tests/stress tests/fuzz tests/uffd-stall tests/walk
 TOOL_CFLAGS := -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror -Iinclude/uapi
 
-tools: $(TOOLS)
+tools: $(TOOLS) build/kunit/kunit_parser.py
+
+# The kernel's KTAP parser, for tests/ktap-parse.
+build/kunit/kunit_parser.py:
+	@scripts/kunit-parser build/kunit
 
 tests/%: tests/%.c tests/testlib.c tests/testlib.h include/uapi/linux/kmemlab.h
 	$(CC) $(TOOL_CFLAGS) -o $@ $< tests/testlib.c -pthread
@@ -109,6 +119,10 @@ bench: all
 lint: setup
 	@scripts/lint $(KVER)
 
+# The suite as a kernel lab runs it: a LAVA job run by Debian's lava-run.
+lab: all
+	@scripts/lab $(KVER)
+
 # --- installation ---------------------------------------------------------------
 # Nothing is built here (make first, as a user); a missing file is an error.
 # Without DESTDIR the installed system is brought up to date too: depmod
@@ -125,6 +139,10 @@ install:
 	$(INSTALL) -D -m 0644 $(COMPLETION) $(DESTDIR)$(BASHCOMPDIR)/kmemlab
 	$(INSTALL) -D -m 0644 udev/60-kmemlab.rules $(DESTDIR)$(UDEVRULESDIR)/60-kmemlab.rules
 	$(INSTALL) -D -m 0644 udev/kmemlab.sysusers $(DESTDIR)$(SYSUSERSDIR)/kmemlab.conf
+	$(INSTALL) -D -m 0755 tests/selftest/kmemlab.sh $(DESTDIR)$(KSELFTESTDIR)/kmemlab/kmemlab.sh
+	$(INSTALL) -D -m 0644 tests/selftest/settings $(DESTDIR)$(KSELFTESTDIR)/kmemlab/settings
+	$(INSTALL) -D -m 0644 tests/selftest/kselftest-list.txt $(DESTDIR)$(KSELFTESTDIR)/kselftest-list.txt
+	$(INSTALL) -D -m 0755 tests/lava/ktap-to-lava $(DESTDIR)$(LIBDIR)/kmemlab/lava/ktap-to-lava
 ifeq ($(DESTDIR),)
 	$(DEPMOD) -a $(krelease)
 	@if command -v systemd-sysusers >/dev/null; then \
@@ -144,6 +162,8 @@ uninstall:
 	rm -f $(DESTDIR)$(BASHCOMPDIR)/kmemlab
 	rm -f $(DESTDIR)$(UDEVRULESDIR)/60-kmemlab.rules
 	rm -f $(DESTDIR)$(SYSUSERSDIR)/kmemlab.conf
+	rm -rf $(DESTDIR)$(KSELFTESTDIR) $(DESTDIR)$(LIBDIR)/kmemlab/lava
+	rmdir --ignore-fail-on-non-empty $(DESTDIR)$(LIBDIR)/kmemlab 2>/dev/null || true
 ifeq ($(DESTDIR),)
 	@if [ -d $(MODULEDIR)/$(krelease) ]; then echo "$(DEPMOD) -a $(krelease)"; $(DEPMOD) -a $(krelease); fi
 	@udevadm control --reload 2>/dev/null || true
