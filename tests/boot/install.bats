@@ -16,7 +16,8 @@ installed_files() {
 	echo "$BIN" "$MODDIR/kmemlab.ko" "$RULE" "$SYSUSERS" \
 		/usr/local/share/man/man1/kmemlab.1 \
 		/usr/local/share/bash-completion/completions/kmemlab \
-		"$KSFT/kselftest-list.txt" "$KSFT/kmemlab/kmemlab.sh" "$KSFT/kmemlab/settings"
+		"$KSFT/kselftest-list.txt" "$KSFT/kmemlab/kmemlab.sh" "$KSFT/kmemlab/settings" \
+		/usr/local/lib/kmemlab/lava/ktap-to-lava
 }
 
 setup_file() {

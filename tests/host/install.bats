@@ -31,6 +31,7 @@ files() {
 /usr/local/lib/kmemlab/kselftest/kmemlab/kmemlab.sh
 /usr/local/lib/kmemlab/kselftest/kmemlab/settings
 /usr/local/lib/kmemlab/kselftest/kselftest-list.txt
+/usr/local/lib/kmemlab/lava/ktap-to-lava
 /usr/local/lib/sysusers.d/kmemlab.conf
 /usr/local/lib/udev/rules.d/60-kmemlab.rules
 /usr/local/share/bash-completion/completions/kmemlab
