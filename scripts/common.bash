@@ -1,9 +1,10 @@
 # shellcheck shell=bash
 # shellcheck disable=SC2034 # sets variables for the scripts that source it
 # scripts/common.bash - sourced by scripts/kernel, scripts/setup,
-# scripts/kbuild, scripts/lint and tests/vm/run: where the project's caches
-# live, which Debian kernel a series is, and how to ask apt about a suite
-# that is not the host's.
+# scripts/kbuild, scripts/lint, scripts/kunit-parser, scripts/lab and
+# tests/vm/run: where the project's caches live, which Debian kernel a
+# series is, how to ask apt about a suite that is not the host's, and how
+# to install a missing package or take files out of the kernel's source.
 
 # --- the cache ---------------------------------------------------------------------
 # Outside the repository, so that a fresh clone (CI clones for every run)
@@ -14,6 +15,8 @@
 #   chroots/<release>/       build chroot of a kernel the host's gcc cannot build for
 #   vm/                      vmlinux cut out of a bzImage, initramfs images
 #   checkpatch/              checkpatch.pl and its data files
+#   kunit-parser-6.1/        the kernel's KTAP parser (tests/ktap-parse)
+#   lava-server-<version>/   LAVA's device types (scripts/lab)
 # Every entry is made under a temporary name and renamed into place when it
 # is complete, so an entry that exists is whole; writers serialise on
 # setup.lock (lock_cache below).
@@ -138,4 +141,38 @@ lock_cache() {
         echo "${0##*/}: waiting for another setup that holds $kmemlab_cache/setup.lock" >&2
         flock "$kmemlab_lock_fd"
     fi
+}
+
+# --- packages and the kernel's source ----------------------------------------------
+# need_packages [--no-install-recommends] PKG...: install those of PKG that
+# are not installed, quietly, saying which (scripts/setup installs the
+# project's base packages itself, with its own report).
+need_packages() {
+    local opts=() missing=() p
+    if [[ ${1:-} == --no-install-recommends ]]; then
+        opts=("$1")
+        shift
+    fi
+    for p in "$@"; do
+        dpkg-query -W -f='${db:Status-Abbrev}' "$p" 2>/dev/null | grep -q '^ii' || missing+=("$p")
+    done
+    [[ ${#missing[@]} -gt 0 ]] || return 0
+    echo "${0##*/}: installing ${missing[*]}"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${opts[@]}" "${missing[@]}" >/dev/null
+}
+
+# linux_source_extract DIR STRIP FILE...: FILEs (paths inside the kernel
+# tree) out of Debian's linux-source-6.1 tarball into DIR, dropping STRIP
+# leading components of their tarball paths, unless DIR exists. Unpacked
+# beside, then renamed into place: never a half-extracted copy.
+linux_source_extract() {
+    local dir=$1 strip=$2
+    shift 2
+    [[ ! -d $dir ]] || return 0
+    need_packages linux-source-6.1
+    mkdir -p "$dir.tmp.$$"
+    tar -xf /usr/src/linux-source-6.1.tar.xz -C "$dir.tmp.$$" --strip-components="$strip" \
+        "${@/#/linux-source-6.1/}"
+    rm -rf "$dir"
+    mv "$dir.tmp.$$" "$dir"
 }
