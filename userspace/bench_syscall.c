@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * kmemlab bench --syscall: the ioctl path timed from userspace (a null
- * ioctl against ALLOC + FREE), clock_gettime's own cost subtracted.
+ * ioctl against ALLOC + FREE, full and lean), clock_gettime's own cost
+ * subtracted, the operations interleaved call by call.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -96,20 +97,30 @@ static int sys_call(int fd, enum sys_op op, uint64_t *ns)
 	return err;
 }
 
-/* Time @n calls of @op after @warmup untimed ones into @v. */
-static int sys_loop(int fd, enum sys_op op, uint64_t *v, size_t n, size_t warmup)
+/*
+ * Time @n calls of each operation after @warmup untimed rounds, the
+ * operations interleaved call by call (timer, NOP, ALLOC+FREE, lean): a
+ * drift of the machine (another guest, a frequency change) then falls on
+ * all of them alike instead of on whichever block ran during it. @v holds
+ * SYS_COUNT arrays of @n; on failure *@failed is the operation.
+ */
+static int sys_loop(int fd, uint64_t *v, size_t n, size_t warmup, enum sys_op *failed)
 {
 	uint64_t ns;
 	int err;
 
 	for (size_t i = 0; i < warmup + n; i++) {
-		if (stop_signal)
-			return -EINTR;
-		err = sys_call(fd, op, &ns);
-		if (err)
-			return err;
-		if (i >= warmup)
-			v[i - warmup] = ns;
+		for (int op = SYS_TIMER; op < SYS_COUNT; op++) {
+			if (stop_signal)
+				return -EINTR;
+			err = sys_call(fd, (enum sys_op)op, &ns);
+			if (err) {
+				*failed = (enum sys_op)op;
+				return err;
+			}
+			if (i >= warmup)
+				v[op * n + i - warmup] = ns;
+		}
 	}
 	return 0;
 }
@@ -147,23 +158,26 @@ int run_syscall(struct cli *cli, int fd, const struct bench_args *a,
 	struct sys_stats st[SYS_COUNT] = { 0 };
 	struct format f = format_of(cli, a->csv);
 	struct out_table t[3];
-	uint64_t *v = calloc(a->iterations, sizeof(*v)), overhead;
+	size_t n = a->iterations;
+	uint64_t *v = calloc(n, SYS_COUNT * sizeof(*v)), overhead;
+	enum sys_op failed = SYS_TIMER;
 	const char *bad;
 	size_t bad_len, nt = 0;
 	int err = 0;
+
 	if (!v)
 		return err_fail(cli->cmd, ENOMEM, NULL, NULL);
-	for (int op = SYS_TIMER; op < SYS_COUNT && !err; op++) {
-		progress("bench --syscall: %s", op == SYS_TIMER ? "the timer" : names[op]);
-		err = -sys_loop(fd, (enum sys_op)op, v, a->iterations, a->warmup);
-		st[op] = summarise(v, a->iterations, op == SYS_TIMER ? 0 : st[SYS_TIMER].median);
-		if (err)
-			err = sys_fail(cli, err, names[op]);
-	}
+	progress("bench --syscall: the timer, NOP, ALLOC+FREE and lean ALLOC+FREE, interleaved");
+	err = -sys_loop(fd, v, n, a->warmup, &failed);
 	progress(NULL);
+	if (!err) {
+		st[SYS_TIMER] = summarise(v, n, 0);
+		for (int op = SYS_NOP; op < SYS_COUNT; op++)
+			st[op] = summarise(v + op * n, n, st[SYS_TIMER].median);
+	}
 	free(v);
 	if (err)
-		return err;
+		return sys_fail(cli, err, failed == SYS_TIMER ? "the timer" : names[failed]);
 	overhead = st[SYS_TIMER].median;
 	memset(t, 0, sizeof(t));
 	if (out_table_init(&t[nt], "syscall", &syscall_columns, &f.o, &bad, &bad_len))
@@ -194,7 +208,8 @@ int run_syscall(struct cli *cli, int fd, const struct bench_args *a,
 		machine_fill(&t[nt++], mc);
 	}
 	machine_line(&f.o, mc, "ioctls timed from userspace with clock_gettime(CLOCK_MONOTONIC), "
-		     "its own cost subtracted; ALLOC is kmalloc 64 B, with the full report "
+		     "its own cost subtracted, the operations interleaved call by call; "
+		     "ALLOC is kmalloc 64 B, with the full report "
 		     "or the lean one (KMEMLAB_ALLOC_LEAN)");
 	return cli_print(cli, t, nt);
 nomem:
