@@ -369,3 +369,24 @@ start_long_bench() {
 	run -2 kmemlab bench --repeat 0
 	assert_output --partial "--repeat 0"
 }
+
+@test "--repeat N: each ratio's lowest and highest over the rounds, round by round" {
+	run -0 kmemlab bench --api kmalloc,kzalloc --size 64 --repeat 3 --iterations 200 \
+		--warmup 20 -J -o API,MEDIANS
+	echo "$output" >"$BATS_TEST_TMPDIR/r.json"
+	# Round k's ratio is round k's kzalloc median over round k's kmalloc
+	# median: the range is their lowest and highest (to 3 digits).
+	run -0 jq -e '[.bench[] | .medians | split(",") | map(tonumber)] as [$k, $z] |
+		[range(3) | $z[.] / $k[.]] as $r | .ratios[0] as $x |
+		$x.compare == "kzalloc/kmalloc" and
+		(($x."rounds-min" - ($r | min)) | fabs) <= ($r | min) / 100 and
+		(($x."rounds-max" - ($r | max)) | fabs) <= ($r | max) / 100 and
+		$x."rounds-min" <= $x."rounds-max"' "$BATS_TEST_TMPDIR/r.json"
+	# For people the columns come only with rounds; JSON always has the keys.
+	run -0 kmemlab bench --api kmalloc,kzalloc --size 64 --repeat 2 --iterations 50 --warmup 5
+	assert_output --partial "ROUNDS-MIN"
+	run -0 kmemlab bench --api kmalloc,kzalloc --size 64 --iterations 50 --warmup 5
+	refute_output --partial "ROUNDS-MIN"
+	run -0 kmemlab bench --api kmalloc,kzalloc --size 64 --iterations 50 --warmup 5 -J
+	run -0 jq -e '.ratios[0] | has("rounds-min") and ."rounds-min" == null' <<<"$output"
+}

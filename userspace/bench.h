@@ -97,7 +97,8 @@ struct format {
 	bool csv;
 };
 
-enum { RA_COMPARE, RA_API, RA_SIZE, RA_CONTEXT, RA_PATTERN, RA_MEDIAN, RA_P99, RA_FREE };
+enum { RA_COMPARE, RA_API, RA_SIZE, RA_CONTEXT, RA_PATTERN, RA_MEDIAN, RA_P99, RA_FREE,
+       RA_ROUNDS_MIN, RA_ROUNDS_MAX };
 
 /* bench_args.c */
 extern const struct cli_opt *const bench_optsets[];

@@ -188,6 +188,10 @@ int run_syscall(struct cli *cli, int fd, const struct bench_args *a,
 	if (!f.csv) {
 		if (out_table_init(&t[nt], "ratios", &ratio_columns, &f.plain, &bad, &bad_len))
 			goto nomem;
+		if (!f.o.json) {
+			out_hide(&t[nt], RA_ROUNDS_MIN);
+			out_hide(&t[nt], RA_ROUNDS_MAX);
+		}
 		for (int op = SYS_ALLOC_FREE; op < SYS_COUNT; op++) {
 			out_row(&t[nt]);
 			out_str(&t[nt], RA_COMPARE, op == SYS_LEAN_FREE ? "lean-alloc+free/nop" :
@@ -199,6 +203,8 @@ int run_syscall(struct cli *cli, int fd, const struct bench_args *a,
 			ratio_cell(&t[nt], RA_MEDIAN, st[op].median, st[SYS_NOP].median);
 			ratio_cell(&t[nt], RA_P99, st[op].p99, st[SYS_NOP].p99);
 			out_none(&t[nt], RA_FREE);
+			out_none(&t[nt], RA_ROUNDS_MIN);
+			out_none(&t[nt], RA_ROUNDS_MAX);
 		}
 		nt++;
 	}

@@ -104,6 +104,10 @@ static const struct out_col ratio_cols[] = {
 	[RA_MEDIAN] = { "MEDIAN", OUT_RATIO, 0, RIGHT, "ratio of the median times" },
 	[RA_P99] = { "P99", OUT_RATIO, 0, RIGHT, "ratio of the 99th percentiles" },
 	[RA_FREE] = { "FREE-MEDIAN", OUT_RATIO, 0, RIGHT, "ratio of the median frees" },
+	[RA_ROUNDS_MIN] = { "ROUNDS-MIN", OUT_RATIO, 0, RIGHT,
+			    "--repeat: the lowest of the rounds' ratios of the headline medians" },
+	[RA_ROUNDS_MAX] = { "ROUNDS-MAX", OUT_RATIO, 0, RIGHT,
+			    "--repeat: the highest of the rounds' ratios of the headline medians" },
 };
 
 const struct out_colset ratio_columns = { ratio_cols, ARRAY_SIZE(ratio_cols), NULL };
@@ -493,17 +497,20 @@ static void bench_fill(struct out_table *t, const struct run *runs, size_t n)
 }
 
 /* A ratio to three significant digits: the noise allows no more. */
+static void ratio_value(struct out_table *t, size_t col, double v)
+{
+	double scale = v > 0 ? pow(10, 2 - floor(log10(v))) : 1;
+
+	out_ratio(t, col, round(v * scale) / scale);
+}
+
 void ratio_cell(struct out_table *t, size_t col, uint64_t num, uint64_t den)
 {
-	double v, scale;
-
 	if (!den) {
 		out_none(t, col);
 		return;
 	}
-	v = (double)num / (double)den;
-	scale = v > 0 ? pow(10, 2 - floor(log10(v))) : 1;
-	out_ratio(t, col, round(v * scale) / scale);
+	ratio_value(t, col, (double)num / (double)den);
 }
 
 enum compare { CMP_API, CMP_PATTERN, CMP_CONTEXT };
@@ -532,6 +539,31 @@ static bool denominator(enum compare k, const struct run *r, const struct run *d
 	return false;
 }
 
+/*
+ * --repeat: the ratio in each round (the rounds are interleaved, so round k
+ * of @r and of @d ran side by side), lowest and highest. The headline
+ * medians are comparable only when both runs have the same method.
+ */
+static void rounds_cells(struct out_table *t, const struct run *r, const struct run *d)
+{
+	size_t n = r->nrep < d->nrep ? r->nrep : d->nrep;
+	double lo = INFINITY, hi = 0;
+
+	for (size_t k = 0; k < n && r->grouped == d->grouped; k++) {
+		double v = d->rep[k] ? (double)r->rep[k] / (double)d->rep[k] : NAN;
+
+		lo = v < lo ? v : lo;	/* a NaN compares false: skipped */
+		hi = v > hi ? v : hi;
+	}
+	if (n < 2 || r->grouped != d->grouped || lo > hi) {
+		out_none(t, RA_ROUNDS_MIN);
+		out_none(t, RA_ROUNDS_MAX);
+		return;
+	}
+	ratio_value(t, RA_ROUNDS_MIN, lo);
+	ratio_value(t, RA_ROUNDS_MAX, hi);
+}
+
 static void ratio_row(struct out_table *t, const char *compare, const struct run *r,
 		      const struct run *d)
 {
@@ -551,6 +583,7 @@ static void ratio_row(struct out_table *t, const char *compare, const struct run
 	ratio_cell(t, RA_MEDIAN, x->alloc.median, y->alloc.median);
 	ratio_cell(t, RA_P99, x->alloc.p99, y->alloc.p99);
 	ratio_cell(t, RA_FREE, x->free.median, y->free.median);
+	rounds_cells(t, r, d);
 }
 
 /* Ratios first: each API against kmalloc, batch against pair, a context against process. */
@@ -594,6 +627,15 @@ struct format format_of(const struct cli *cli, bool csv)
 	return f;
 }
 
+/* Did any run have rounds (--repeat)? */
+static bool repeated(const struct run *runs, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (runs[i].nrep > 1)
+			return true;
+	return false;
+}
+
 /* Print the results as @f says: the main table, the ratios, and in JSON the machine. */
 static int print_results(const struct cli *cli, const struct format *f,
 			 const struct run *runs, size_t n, const struct machine *mc)
@@ -612,6 +654,10 @@ static int print_results(const struct cli *cli, const struct format *f,
 		t[nt].hide_empty = true;
 		if (!f->o.json && !f->o.raw)
 			scols_cell_set_data(scols_table_get_title(t[nt].tb), "ratios of the times, same boot");
+		if (!f->o.json && !repeated(runs, n)) {
+			out_hide(&t[nt], RA_ROUNDS_MIN);
+			out_hide(&t[nt], RA_ROUNDS_MAX);
+		}
 		ratio_fill(&t[nt++], runs, n);
 	}
 	if (f->o.json) {

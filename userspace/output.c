@@ -576,3 +576,14 @@ void out_report(struct out_table *t, const struct kmemlab_report *r)
 			out_none(t, unknown[i]);
 	}
 }
+
+void out_hide(struct out_table *t, size_t col)
+{
+	struct libscols_column *cl;
+
+	if (t->map[col] < 0)
+		return;
+	cl = scols_table_get_column(t->tb, (size_t)t->map[col]);
+	if (cl)
+		scols_column_set_flags(cl, scols_column_get_flags(cl) | SCOLS_FL_HIDDEN);
+}

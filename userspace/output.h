@@ -73,6 +73,9 @@ struct out_table {
 	int map[OUT_MAX_COLS];	/* column of @set -> libsmartcols column, or -1 */
 };
 
+/* Leave column @col of @t out of a table for people; JSON keeps it. */
+void out_hide(struct out_table *t, size_t col);
+
 /* Call once, after setlocale(). */
 void out_setup(void);
 
