@@ -331,24 +331,38 @@ start_long_bench() {
 }
 
 @test "the group method agrees with a plain loop of no kmemlab code: kmalloc 64 B, A/B/A" {
-	local ko=$REPO/build/$KRELEASE/kmemlab_refloop.ko a1 a2 b
+	local ko=$REPO/build/$KRELEASE/kmemlab_refloop.ko a=() b=() i
 	[[ -f $ko ]] || fail "no $ko: make builds it beside kmemlab.ko"
 	ref() {
 		insmod "$ko" api=kmalloc size=64 group=64 groups=301 &&
 			cat /sys/module/kmemlab_refloop/parameters/median_ns &&
 			rmmod kmemlab_refloop
 	}
-	a1=$(ref)
-	b=$(kmemlab bench --api kmalloc --size 64 --method group:64 --iterations $((301 * 64)) \
-		--warmup 64 -o GROUP-ALLOC -n -r -b)
-	a2=$(ref)
-	echo "# kmalloc 64 B alloc+free: kmemlab $b ns, plain loop $a1 and $a2 ns" >&3
-	(( a1 > 0 && a2 > 0 && b > 0 )) || fail "a time of 0"
+	# A B A B A B A: one slow spell of the host moves one figure, not the
+	# medians compared.
+	a+=("$(ref)")
+	for i in 1 2 3; do
+		b+=("$(kmemlab bench --api kmalloc --size 64 --method group:64 \
+			--iterations $((301 * 64)) --warmup 64 -o GROUP-ALLOC -n -r -b)")
+		a+=("$(ref)")
+	done
+	echo "# kmalloc 64 B alloc+free: kmemlab ${b[*]} ns, plain loop ${a[*]} ns" >&3
 	# The same work to within the bench's own call path: two calls through
 	# the API table per pair, which cost up to 40 % of a 64 B pair on 7.2
 	# (1.23 and 1.39 measured; 1.03 on 6.1), under emulation with
 	# neighbours. make bench prints the four points the README quotes.
-	run -0 awk -v a="$((a1 + a2))" -v b="$b" 'BEGIN { r = 2 * b / a; print r; exit !(r > 0.75 && r < 1.6) }'
+	run -0 awk -v a="${a[*]}" -v b="${b[*]}" '
+		function median(s, v, n, i, j, t) {
+			n = split(s, v)
+			for (i = 1; i <= n; i++)
+				for (j = i + 1; j <= n; j++)
+					if (v[j] < v[i]) { t = v[i]; v[i] = v[j]; v[j] = t }
+			return n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
+		}
+		BEGIN {
+			if (median(a) <= 0 || median(b) <= 0) { print "a time of 0"; exit 1 }
+			r = median(b) / median(a); print r; exit !(r > 0.75 && r < 1.6)
+		}'
 }
 
 @test "--repeat N runs the sweep N times, interleaved, with each round's median and their spread" {
@@ -372,7 +386,7 @@ start_long_bench() {
 
 @test "--repeat N: each ratio's lowest and highest over the rounds, round by round" {
 	run -0 kmemlab bench --api kmalloc,kzalloc --size 64 --repeat 3 --iterations 200 \
-		--warmup 20 -J -o API,MEDIANS
+		--warmup 20 --method per-op -J -o API,MEDIANS
 	echo "$output" >"$BATS_TEST_TMPDIR/r.json"
 	# Round k's ratio is round k's kzalloc median over round k's kmalloc
 	# median: the range is their lowest and highest (to 3 digits).

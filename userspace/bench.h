@@ -85,6 +85,7 @@ struct run {
 	uint64_t ci[2][2];		/* [b, g]: 95 % interval of the alloc median */
 	bool have_ci[2];
 	uint64_t rep[MAX_REPEAT];	/* --repeat: each round's headline median */
+	uint64_t rep_op[MAX_REPEAT];	/* and its per-op median (0: not timed so) */
 	size_t nrep;
 	int err;			/* 0, or the errno */
 };

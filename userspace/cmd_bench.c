@@ -353,6 +353,21 @@ static int run_one(int fd, struct run *r, const struct bench_args *a)
 	return 0;
 }
 
+/*
+ * The @k-th run in time: size outermost, then context and pattern, the API
+ * innermost. The runs a ratio divides (an API by kmalloc at one size, a
+ * pattern by pair, a context by process) then run close together, not a
+ * whole API's sizes apart: a slow spell of the host falls on both.
+ */
+static size_t run_at(const struct bench_args *a, size_t k)
+{
+	size_t ap = k % a->napis, rest = k / a->napis;
+	size_t p = rest % a->npatterns, c = rest / a->npatterns % a->ncontexts;
+	size_t s = rest / a->npatterns / a->ncontexts;
+
+	return ((ap * a->ncontexts + c) * a->npatterns + p) * a->nsizes + s;
+}
+
 /* Run them all; the exit status. A refused run is explained, the rest go on. */
 static int sweep(const struct cli *cli, int fd, struct run *runs, size_t n,
 		 const struct machine *mc, const struct bench_args *a)
@@ -361,10 +376,10 @@ static int sweep(const struct cli *cli, int fd, struct run *runs, size_t n,
 	size_t total = n * a->repeat, done = 0;
 	char what[128];
 
-	/* Round after round, every run once in each: interleaved. */
+	/* Round after round, every run once in each, in run_at's order: interleaved. */
 	for (uint32_t round = 0; round < a->repeat; round++)
-	for (size_t i = 0; i < n; i++, done++) {
-		struct run *r = &runs[i];
+	for (size_t k = 0; k < n; k++, done++) {
+		struct run *r = &runs[run_at(a, k)];
 
 		if (stop_signal) {
 			progress(NULL);
@@ -379,6 +394,7 @@ static int sweep(const struct cli *cli, int fd, struct run *runs, size_t n,
 			die_of_signal(cli, done, total);
 		}
 		if (!r->err) {
+			r->rep_op[r->nrep] = r->per_op ? r->b.alloc.median : 0;
 			r->rep[r->nrep++] = r->grouped ? r->g.alloc.median : r->b.alloc.median;
 			continue;
 		}
@@ -540,22 +556,25 @@ static bool denominator(enum compare k, const struct run *r, const struct run *d
 }
 
 /*
- * --repeat: the ratio in each round (the rounds are interleaved, so round k
- * of @r and of @d ran side by side), lowest and highest. The headline
- * medians are comparable only when both runs have the same method.
+ * --repeat: the ratio in each round (the rounds are interleaved and
+ * run_at() runs the two of a ratio close together), lowest and highest.
+ * The figures divided are those ratio_row() divides: the group medians
+ * when both runs have them, else the per-op ones.
  */
 static void rounds_cells(struct out_table *t, const struct run *r, const struct run *d)
 {
 	size_t n = r->nrep < d->nrep ? r->nrep : d->nrep;
+	bool g = r->grouped && d->grouped;
+	const uint64_t *x = g ? r->rep : r->rep_op, *y = g ? d->rep : d->rep_op;
 	double lo = INFINITY, hi = 0;
 
-	for (size_t k = 0; k < n && r->grouped == d->grouped; k++) {
-		double v = d->rep[k] ? (double)r->rep[k] / (double)d->rep[k] : NAN;
+	for (size_t k = 0; k < n; k++) {
+		double v = x[k] && y[k] ? (double)x[k] / (double)y[k] : NAN;
 
 		lo = v < lo ? v : lo;	/* a NaN compares false: skipped */
 		hi = v > hi ? v : hi;
 	}
-	if (n < 2 || r->grouped != d->grouped || lo > hi) {
+	if (n < 2 || lo > hi) {
 		out_none(t, RA_ROUNDS_MIN);
 		out_none(t, RA_ROUNDS_MAX);
 		return;
