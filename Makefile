@@ -18,7 +18,8 @@
 #                     $(DESTDIR)/usr/src/kmemlab-<version>
 #   make clean
 #
-# KVER picks the kernel series (6.1, the default, 6.12 or 7.2): the module
+# KVER picks the kernel series (6.1, the default, 6.12 or 7.2, or debug: the
+# KASAN/kmemleak/lockdep kernel scripts/debug-kernel builds once): the module
 # is built against that kernel's headers into build/<release>/, so modules
 # for several kernels coexist, and make check boots that kernel. KRELEASE
 # (default: the release scripts/kernel resolves KVER to, e.g. what `uname -r`
