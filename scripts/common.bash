@@ -176,3 +176,38 @@ linux_source_extract() {
     rm -rf "$dir"
     mv "$dir.tmp.$$" "$dir"
 }
+
+# --- the debug kernel (scripts/debug-kernel) ---------------------------------------------
+# Its cache key hashes the source package's file name, the build recipe's
+# version (bump it when scripts/debug-kernel changes what it builds) and
+# the config fragment: a change of any of them is another kernel.
+debug_kernel_recipe=1
+debug_kernel_fragment=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)/tests/debug/debug.config
+
+# debug_kernel_deb: the cached source package, or nothing.
+debug_kernel_deb() { compgen -G "$kmemlab_cache/debug/linux-source-6.12_*.deb" | sort -V | tail -n1; }
+
+# debug_kernel_key DEB: the key of a build from DEB.
+debug_kernel_key() {
+    { basename "$1"; echo "recipe $debug_kernel_recipe"; cat "$debug_kernel_fragment"; } |
+        sha256sum | cut -c1-12
+}
+
+# debug_kernel_release [KEY]: the release of the debug kernel in the cache
+# if it was built, whole, with KEY (default: the key of the cached source
+# package with today's recipe and fragment); status 1 otherwise. The one
+# test of "is the debug kernel built": a kernel of a stale key is never
+# booted.
+debug_kernel_release() {
+    local key=${1:-} deb rel k
+    if [[ -z $key ]]; then
+        deb=$(debug_kernel_deb)
+        [[ -n $deb ]] || return 1
+        key=$(debug_kernel_key "$deb")
+    fi
+    [[ -s $kmemlab_cache/kernels/debug.resolved ]] || return 1
+    read -r rel k <"$kmemlab_cache/kernels/debug.resolved"
+    [[ -n $rel && $k == "$key" && -e $kmemlab_cache/debug/build-$key/complete &&
+       -e $kmemlab_cache/kernels/$rel/boot/vmlinuz-$rel ]] || return 1
+    echo "$rel"
+}
