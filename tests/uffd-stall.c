@@ -15,7 +15,8 @@
  * exits 0 when it finished while the first was stuck (and, after an
  * unbind, the stuck call then failed with ENODEV), 1 when it waited for
  * it, 2 on a setup error or another outcome (userfaultfd for kernel
- * faults needs CAP_SYS_PTRACE). Needs one live allocation on the device
+ * faults needs CAP_SYS_PTRACE), 4 when the kernel has no userfaultfd
+ * (CONFIG_USERFAULTFD off: ENOSYS). Needs one live allocation on the device
  * (its handle for READ: the lowest live one, found by LIST). After
  * "unbind" the device is left unbound.
  */
@@ -136,6 +137,10 @@ int main(int argc, char **argv)
 	handle = rec.handle;
 
 	uffd = syscall(SYS_userfaultfd, O_CLOEXEC | O_NONBLOCK);
+	if (uffd < 0 && errno == ENOSYS) {
+		printf("no userfaultfd in this kernel (CONFIG_USERFAULTFD)\n");
+		return 4;
+	}
 	if (uffd < 0)
 		die("userfaultfd");
 	if (ioctl(uffd, UFFDIO_API, &api))
