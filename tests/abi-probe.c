@@ -6,10 +6,11 @@
  * pointers, foreign command numbers), so the suite can check every
  * validation of the ABI.
  *
- *   abi-probe [-d N | -f FD] CMD [field=value ...] [?field ...]
+ *   abi-probe [-d N | -f FD] [-n N | -w] CMD [field=value ...] [?field ...]
+ *   abi-probe [-n N | -w] write PATH TEXT [undo=PATH]
  *
  * CMD is info, alloc, free, query, list, realloc, fill, verify, read, dma,
- * bench or nop; or "raw NR SIZE" for _IOWR(KMEMLAB_IOC_MAGIC, NR, SIZE bytes)
+ * bench, runs or nop; or "raw NR SIZE" for _IOWR(KMEMLAB_IOC_MAGIC, NR, SIZE bytes)
  * and "foreign" for a command of another driver's magic. field=value sets a
  * field of the argument (numbers in C syntax; "name" takes a string;
  * reserved0.. and pad address the spare bytes). ?field prints a field after
@@ -26,9 +27,29 @@
  * ?x_fmax print the least and greatest of the samples_out entries the
  * driver wrote there. "alarm=MS" sends us SIGALRM (caught, no restart) MS
  * milliseconds into the ioctl, to interrupt it.
+ *
+ * The kernel's own fault injection (failslab, fail_page_alloc; the debug
+ * kernel has them), per task through /proc/thread-self/fail-nth, armed for
+ * the ioctl alone: "-n N" fails the Nth fault site the ioctl passes and
+ * prints " left=K" after the result, K the sites it did not reach (0: the
+ * fault fired). "-w" walks N = 1, 2, ... until the ioctl passes every site
+ * without meeting the fault. After each fault it checks that the ioctl
+ * failed with ENOMEM or went on without that memory ("absorbed"), that
+ * the driver's live_allocs and live_bytes are what they were before, and
+ * that the same ioctl then succeeds; an ALLOC that succeeded is freed again.
+ * It prints one line per site ("site N: ENOMEM|absorbed|<what went
+ * wrong>") and "OK sites=N failed=N absorbed=N own=N", own the driver's
+ * own sites (its fault_sites parameter); exit status 1 if anything went
+ * wrong. "write PATH TEXT" writes TEXT to the (sysfs) file PATH instead of
+ * an ioctl, so that -n reaches what a write starts: a bind's probe; with
+ * -w it takes "undo=PATH2", where writing TEXT undoes it (an unbind), and
+ * each fault must leave the write failed with ENOMEM and nothing to undo
+ * (ENODEV), or absorbed and undoable. Nothing in the probe itself allocates between arming and
+ * disarming: its buffers are touched beforehand.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -199,6 +220,288 @@ static void arm_alarm(const char *ms)
 	setitimer(ITIMER_REAL, &it, NULL);
 }
 
+/* The kernel's per-task fault injection: an fd of our fail-nth. */
+static int failnth_fd = -1;
+
+static void failnth_open(void)
+{
+	failnth_fd = open("/proc/thread-self/fail-nth", O_RDWR);
+	if (failnth_fd < 0) {
+		printf("fail-nth: %s\n", tl_errname(errno));
+		exit(1);
+	}
+}
+
+static void failnth_arm(unsigned int n)
+{
+	char buf[16];
+	int len = snprintf(buf, sizeof(buf), "%u", n);
+
+	if (pwrite(failnth_fd, buf, len, 0) != len) {
+		perror("abi-probe: fail-nth");
+		exit(2);
+	}
+}
+
+/* Disarm, and return the sites the armed count did not reach. */
+static unsigned int failnth_disarm(void)
+{
+	char buf[16] = "";
+	ssize_t len = pread(failnth_fd, buf, sizeof(buf) - 1, 0);
+
+	failnth_arm(0);
+	if (len <= 0) {
+		perror("abi-probe: fail-nth");
+		exit(2);
+	}
+	return strtoul(buf, NULL, 10);
+}
+
+#define SYSDRV "/sys/bus/platform/drivers/kmemlab/"
+
+struct live {
+	uint64_t allocs, bytes;
+};
+
+static struct live live_now(void)
+{
+	struct live l = { 0, 0 };
+
+	tl_read_u64(SYSDRV "live_allocs", &l.allocs);
+	tl_read_u64(SYSDRV "live_bytes", &l.bytes);
+	return l;
+}
+
+static uint64_t fault_sites(void)
+{
+	uint64_t v = 0;
+
+	tl_read_u64("/sys/module/kmemlab/parameters/fault_sites", &v);
+	return v;
+}
+
+/* What a walk met: faults that failed with ENOMEM, absorbed ones, errors. */
+struct tally {
+	unsigned int failed, absorbed, bad;
+};
+
+/*
+ * Count the outcome of the fault at site @n: the call succeeded anyway
+ * (@ok), or failed with @err, which must be ENOMEM. Returns @ok.
+ */
+static bool tally_fault(struct tally *t, unsigned int n, bool ok, int err)
+{
+	if (ok) {
+		t->absorbed++;
+		printf("site %u: absorbed\n", n);
+	} else if (err == ENOMEM) {
+		t->failed++;
+		printf("site %u: ENOMEM\n", n);
+	} else {
+		t->bad++;
+		printf("site %u: %s, not ENOMEM\n", n, tl_errname(err));
+	}
+	return ok;
+}
+
+/* After the fault at site @n the driver's live counters must be @base. */
+static void tally_live(struct tally *t, unsigned int n, struct live base)
+{
+	struct live now = live_now();
+
+	if (now.allocs == base.allocs && now.bytes == base.bytes)
+		return;
+	t->bad++;
+	printf("site %u: live %llu allocations, %llu bytes; %llu, %llu before\n",
+	       n, (unsigned long long)now.allocs, (unsigned long long)now.bytes,
+	       (unsigned long long)base.allocs, (unsigned long long)base.bytes);
+}
+
+/* A REALLOC's handle's size before the walk, which undo() restores. */
+static uint64_t realloc_size;
+
+/*
+ * Undo what a successful ioctl left: the allocation an ALLOC made, the
+ * new size a REALLOC gave.
+ */
+static void undo(int fd, unsigned long cmd, const unsigned char *arg)
+{
+	struct kmemlab_free f = { 0 };
+
+	if (cmd == KMEMLAB_IOC_REALLOC) {
+		struct kmemlab_realloc r;
+
+		memcpy(&r, arg, sizeof(r));
+		r.size = realloc_size;
+		memset(&r.refusal, 0, sizeof(r.refusal));
+		if (ioctl(fd, KMEMLAB_IOC_REALLOC, &r))
+			printf("undo: REALLOC back to %llu: %s\n",
+			       (unsigned long long)realloc_size, tl_errname(errno));
+		return;
+	}
+	if (cmd != KMEMLAB_IOC_ALLOC)
+		return;
+	memcpy(&f.handle, arg + offsetof(struct kmemlab_alloc, report.handle),
+	       sizeof(f.handle));
+	if (ioctl(fd, KMEMLAB_IOC_FREE, &f))
+		printf("undo: FREE of handle %u: %s\n", f.handle, tl_errname(errno));
+}
+
+/*
+ * The walk of -w over @cmd with the argument @arg (restored before every
+ * call from a copy). Returns the exit status.
+ */
+static int walk(int fd, unsigned long cmd, unsigned char *arg, size_t size)
+{
+	static unsigned char pristine[4096];
+	struct live base = live_now();
+	struct tally t = { 0 };
+	unsigned int n, left;
+	uint64_t own;
+	int ret, err;
+
+	memcpy(pristine, arg, size);
+	if (cmd == KMEMLAB_IOC_REALLOC) {
+		struct kmemlab_query q = { 0 };
+
+		memcpy(&q.handle, arg + offsetof(struct kmemlab_realloc, handle),
+		       sizeof(q.handle));
+		if (ioctl(fd, KMEMLAB_IOC_QUERY, &q)) {
+			printf("QUERY of the handle: %s\n", tl_errname(errno));
+			return 1;
+		}
+		realloc_size = q.report.size;
+	}
+	for (n = 1; n <= 1000; n++) {
+		memcpy(arg, pristine, size);
+		failnth_arm(n);
+		ret = ioctl(fd, cmd, arg);
+		err = errno;
+		left = failnth_disarm();
+		if (left) {
+			/* Every site passed: the walk is over. */
+			if (ret) {
+				printf("site %u: %s without a fault\n", n, tl_errname(err));
+				return 1;
+			}
+			undo(fd, cmd, arg);
+			memcpy(arg, pristine, size);
+			own = fault_sites();
+			if (ioctl(fd, cmd, arg))
+				t.bad++;
+			else
+				undo(fd, cmd, arg);
+			own = fault_sites() - own;
+			printf("%s sites=%u failed=%u absorbed=%u own=%llu\n",
+			       t.bad ? "BAD" : "OK", n - left, t.failed, t.absorbed,
+			       (unsigned long long)own);
+			return !!t.bad;
+		}
+		if (tally_fault(&t, n, !ret, err))
+			undo(fd, cmd, arg);
+		tally_live(&t, n, base);
+		memcpy(arg, pristine, size);
+		if (ioctl(fd, cmd, arg)) {
+			t.bad++;
+			printf("site %u: the next call: %s\n", n, tl_errname(errno));
+		} else {
+			undo(fd, cmd, arg);
+		}
+	}
+	printf("BAD: still meeting the fault after %u sites\n", n - 1);
+	return 1;
+}
+
+/*
+ * The walk of -w over "write PATH TEXT undo=UNDO": after each fault the
+ * write failed with ENOMEM and undoing it (writing TEXT to UNDO) fails
+ * with ENODEV (a bind left nothing bound), or it was absorbed and the
+ * undo works; the driver's live counters are what they were; the next
+ * write and its undo work.
+ */
+static int walk_write(int fd, const char *text, const char *undo_path)
+{
+	int ufd = open(undo_path, O_WRONLY), err;
+	struct live base = live_now();
+	struct tally t = { 0 };
+	size_t len = strlen(text);
+	unsigned int n, left;
+	ssize_t ret, undone;
+
+	if (ufd < 0) {
+		printf("open %s: %s\n", undo_path, tl_errname(errno));
+		return 1;
+	}
+	for (n = 1; n <= 5000; n++) {
+		failnth_arm(n);
+		ret = pwrite(fd, text, len, 0);
+		err = errno;
+		left = failnth_disarm();
+		if (left) {
+			if (ret < 0) {
+				printf("site %u: %s without a fault\n", n, tl_errname(err));
+				return 1;
+			}
+			if (pwrite(ufd, text, len, 0) < 0)
+				printf("undo: %s\n", tl_errname(errno));
+			printf("OK sites=%u failed=%u absorbed=%u\n", n - left,
+			       t.failed, t.absorbed);
+			return 0;
+		}
+		tally_fault(&t, n, ret >= 0, err);
+		/* absorbed: undone; failed: nothing to undo (ENODEV) */
+		undone = pwrite(ufd, text, len, 0);
+		if (ret >= 0 ? undone < 0 : undone >= 0 || errno != ENODEV) {
+			t.bad++;
+			printf("site %u: undoing it: %s\n", n,
+			       undone < 0 ? tl_errname(errno) : "OK");
+		}
+		tally_live(&t, n, base);
+		if (pwrite(fd, text, len, 0) < 0 || pwrite(ufd, text, len, 0) < 0) {
+			t.bad++;
+			printf("site %u: the next write and undo: %s\n", n,
+			       tl_errname(errno));
+		}
+		if (t.bad)
+			return 1;
+	}
+	printf("BAD: still meeting the fault after %u sites\n", n - 1);
+	return 1;
+}
+
+/* "write PATH TEXT", armed with -n N when @nth >= 0. */
+static int write_file(const char *path, const char *text, long nth,
+		      const char *undo_path)
+{
+	size_t len = strlen(text);
+	ssize_t ret;
+	int fd, err;
+
+	fd = open(path, O_WRONLY);
+	if (fd < 0) {
+		printf("open: %s\n", tl_errname(errno));
+		return 1;
+	}
+	if (undo_path) {
+		failnth_open();
+		return walk_write(fd, text, undo_path);
+	}
+	if (nth >= 0) {
+		failnth_open();
+		failnth_arm(nth);
+	}
+	ret = write(fd, text, len);
+	err = errno;
+	if (nth >= 0)
+		nth = failnth_disarm();
+	printf("%s", tl_errname(ret < 0 ? err : 0));
+	if (nth >= 0)
+		printf(" left=%ld", nth);
+	printf("\n");
+	close(fd);
+	return 0;
+}
+
 static const struct {
 	const char *name;
 	unsigned long cmd;
@@ -223,8 +526,9 @@ static const struct {
 
 static _Noreturn void usage(void)
 {
-	fprintf(stderr, "usage: abi-probe [-d N | -f FD] CMD|raw NR SIZE|foreign "
-		"[field=value ...] [?field ...]\n");
+	fprintf(stderr, "usage: abi-probe [-d N | -f FD] [-n N | -w] CMD|raw NR SIZE|foreign "
+		"[field=value ...] [?field ...]\n"
+		"       abi-probe [-n N | -w] write PATH TEXT [undo=PATH]\n");
 	exit(2);
 }
 
@@ -313,21 +617,36 @@ int main(int argc, char **argv)
 	unsigned long cmd = 0;
 	const char *dev = "0";
 	const char *alarm_ms = NULL;
-	int held = -1;
+	int held = -1, walking = 0;
+	long nth = -1;
 	void *ptr = arg;
 	char path[64];
 	size_t i;
-	int fd, ret, a = 1;
+	int fd, ret, err, a = 1;
 
-	if (argc > 2 && !strcmp(argv[1], "-d")) {
-		dev = argv[2];
-		a = 3;
-	} else if (argc > 2 && !strcmp(argv[1], "-f")) {
-		held = atoi(argv[2]);
-		a = 3;
+	for (; a + 1 < argc && argv[a][0] == '-'; a++) {
+		if (!strcmp(argv[a], "-d") && a + 2 < argc)
+			dev = argv[++a];
+		else if (!strcmp(argv[a], "-f") && a + 2 < argc)
+			held = atoi(argv[++a]);
+		else if (!strcmp(argv[a], "-n") && a + 2 < argc)
+			nth = strtol(argv[++a], NULL, 0);
+		else if (!strcmp(argv[a], "-w"))
+			walking = 1;
+		else
+			usage();
 	}
 	if (a >= argc)
 		usage();
+	if (!strcmp(argv[a], "write") && a + 2 < argc) {
+		const char *undo_path = NULL;
+
+		if (a + 3 < argc && !strncmp(argv[a + 3], "undo=", 5))
+			undo_path = argv[a + 3] + 5;
+		if (walking != !!undo_path)
+			usage();
+		return write_file(argv[a + 1], argv[a + 2], nth, undo_path);
+	}
 	if (!strcmp(argv[a], "raw") && a + 2 < argc) {
 		cmd = _IOC(_IOC_READ | _IOC_WRITE, KMEMLAB_IOC_MAGIC,
 			   strtoul(argv[a + 1], NULL, 0), strtoul(argv[a + 2], NULL, 0));
@@ -388,14 +707,38 @@ int main(int argc, char **argv)
 		printf("open: %s\n", tl_errname(errno));
 		return 1;
 	}
+	if (walking || nth >= 0) {
+		/*
+		 * Nothing may allocate inside the armed window but the ioctl:
+		 * fault in our buffers now, and open fail-nth beforehand.
+		 */
+		memset(records, 0, sizeof(records));
+		for (i = 0; i < sizeof(arg); i += 64)
+			((volatile unsigned char *)arg)[i] = arg[i];
+		for (i = 0; i < 2; i++)
+			if (bench_samples[i])
+				memset(bench_samples[i], 0,
+				       (bench_samples_len ? bench_samples_len : 1) *
+				       sizeof(uint64_t));
+		failnth_open();
+		if (walking)
+			return walk(fd, cmd, arg, sizeof(arg));
+	}
 	if (alarm_ms)
 		arm_alarm(alarm_ms);
+	if (nth >= 0)
+		failnth_arm(nth);
 	ret = ioctl(fd, cmd, ptr);
-	printf("%s", tl_errname(ret ? errno : 0));
+	err = errno;
+	if (nth >= 0)
+		nth = failnth_disarm();
+	printf("%s", tl_errname(ret ? err : 0));
 	for (i = a; i < (size_t)argc; i++)
 		if (argv[i][0] == '?')
 			printf(" %s=%llu", argv[i] + 1, (unsigned long long)
 			       value(arg, fields, argv[i] + 1));
+	if (nth >= 0)
+		printf(" left=%ld", nth);
 	printf("\n");
 	close(fd);
 	return 0;

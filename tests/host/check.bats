@@ -121,3 +121,13 @@ splat() {
 	assert_line --regexp "^boot install: 3 passed, 0 failed, 1 skipped \\([0-9]+ s\\)$"
 	assert_equal "${lines[-1]}" "3 passed, 0 failed, 1 skipped"
 }
+
+@test "the debug kernel's faults boot runs only when --boot names it" {
+	run -0 "$REPO/tests/check" --kver debug --out "$OUT"
+	assert_line --regexp "^boot default: "
+	assert_line --regexp "^boot stress: "
+	refute_line --regexp "^boot faults: "
+	run -0 "$REPO/tests/check" --kver debug --out "$OUT" --boot faults
+	assert_line --regexp "^boot faults: 3 passed, 0 failed, 0 skipped"
+	refute_line --regexp "^boot (default|stress): "
+}
