@@ -1,7 +1,8 @@
 #!/usr/bin/env bats
 # Run last in the debug kernel's default boot (tests/check --kver debug):
 # after the whole suite, kmemleak must find no unreferenced object that
-# kmemlab allocated.
+# kmemlab allocated; and, as the positive control that the check can fail,
+# it must find each object kmemlab_leaktest.ko leaks on purpose.
 #
 # kmemleak records each object's allocation backtrace. A frame of a loaded
 # module prints with its name ("[kmemlab]"); one of a module since unloaded
@@ -20,16 +21,24 @@ setup_file() {
 }
 
 # The records of the last scan ("unreferenced object ..." up to the next),
-# those of kmemlab's allocations only.
+# those of the allocations of module $1 (default kmemlab) only.
 kmemlab_leaks() {
-	awk '
+	awk -v mod="[${1:-kmemlab}]" '
 		/^unreferenced object/ { flush(); rec = $0 "\n"; next }
 		{ rec = rec $0 "\n" }
-		# a backtrace frame in kmemlab, or in a module since unloaded
-		/^ +\[<[0-9a-f]+>\] .*\[kmemlab\]$/ { ours = 1 }
+		# a backtrace frame in the module, or in a module since unloaded
+		/^ +\[<[0-9a-f]+>\] / && $NF == mod { ours = 1 }
 		/^ +\[<[0-9a-f]+>\] 0x[0-9a-f]+$/ { ours = 1 }
 		function flush() { if (ours) printf "%s", rec; rec = ""; ours = 0 }
 		END { flush() }' "$KMEMLEAK"
+}
+
+# Scan: an object is reported once it was found unreferenced in a scan and
+# is older than the minimum age (5 s): wait that out, scan twice.
+scan() {
+	sleep 6
+	echo scan >"$KMEMLEAK"
+	echo scan >"$KMEMLEAK"
 }
 
 @test "the kernel has kmemleak, enabled" {
@@ -47,11 +56,7 @@ kmemlab_leaks() {
 	kmemlab alloc --api vmalloc --size 64k >/dev/null
 	kmemlab free --all >/dev/null
 	rmmod kmemlab
-	# An object is reported once it was found unreferenced in a scan and
-	# is older than the minimum age (5 s): wait that out, scan twice.
-	sleep 6
-	echo scan >"$KMEMLEAK"
-	echo scan >"$KMEMLEAK"
+	scan
 	run -0 kmemlab_leaks
 	if [[ -n $output ]]; then
 		echo "# kmemleak: unreferenced objects of kmemlab:" >&3
@@ -59,4 +64,19 @@ kmemlab_leaks() {
 		fail "kmemleak found $(grep -c '^unreferenced object' <<<"$output") leak(s) of kmemlab"
 	fi
 	kmemlab load >/dev/null
+}
+
+# Last: the leaks it makes stay until the VM is gone.
+# 256 bytes: a kmalloc size class, the size kmemleak reports (the cache's).
+@test "the check finds a deliberate leak: kmemlab_leaktest's 3 objects of 256 bytes" {
+	[[ -e $KMEMLEAK ]] || skip "no kmemleak in $(uname -r)"
+	local ko=$REPO/build/$KRELEASE/kmemlab_leaktest.ko
+	[[ -f $ko ]] || fail "no $ko: make builds it beside kmemlab.ko"
+	insmod "$ko" count=3 size=256
+	scan
+	run -0 kmemlab_leaks kmemlab_leaktest
+	echo "# kmemleak found $(grep -c '^unreferenced object' <<<"$output") object(s) of kmemlab_leaktest" >&3
+	[[ $(grep -c '^unreferenced object 0x[0-9a-f]* (size 256):' <<<"$output") == 3 ]] ||
+		fail "kmemleak did not find the 3 leaked objects: $output"
+	rmmod kmemlab_leaktest
 }
