@@ -20,48 +20,52 @@ setup() {
 	kmemlab free --all >/dev/null
 }
 
-# kmemlab's lines of allocinfo: "file:line calls bytes func", sorted.
+# kmemlab's lines of allocinfo: "file:line calls bytes func".
 charged() {
-	awk '$4 == "[kmemlab]" { print $3, $2, $1, $5 }' "$ALLOCINFO" | sort
+	awk '$4 == "[kmemlab]" { print $3, $2, $1, $5 }' "$ALLOCINFO"
 }
 
 # Per line, the calls and bytes of snapshot $2 less those of $1, where
 # either moved: "file:line calls bytes func".
 delta() {
-	join -a 2 -e 0 -o 2.1,1.2,1.3,2.2,2.3,2.4 "$1" "$2" |
-		awk '$4 != $2 || $5 != $3 { print $1, $4 - $2, $5 - $3, $6 }'
+	awk 'NR == FNR { c[$1] = $2; b[$1] = $3; next }
+		$2 != c[$1] || $3 != b[$1] { print $1, $2 - c[$1], $3 - b[$1], $4 }' "$1" "$2"
 }
 
+# One pass over every API, each one's charge the difference between the
+# snapshots before and after its allocations; one free at the end.
 @test "allocinfo charges kmemlab's allocations to its lines, at least the bytes asked for, and all come back at free" {
 	local name props tsize args s=$BATS_TEST_TMPDIR n=3 i record="" calls bytes asked
-	local elsewhere="" apis=()
+	local elsewhere="" apis=() k=0 live=0
+	charged >"$s/0"
 	while read -r name props tsize; do
 		args=(--api "$name" --size "${tsize/-/3000}")
 		[[ ,$props, == *,count,* ]] && args+=(--count 1)
 		[[ ,$props, == *,cache,* ]] && args+=(--name oracle)
-		charged >"$s/before"
 		for ((i = 0; i < n; i++)); do
 			kmemlab alloc "${args[@]}" >/dev/null
 		done
-		charged >"$s/live"
-		cat "$SYSDRV/live_bytes" >"$s/$name.asked"
-		kmemlab free --all >/dev/null
-		charged >"$s/after"
-		# Nothing is left charged to kmemlab's lines: the kernel's own
-		# account of the driver's frees.
-		run -0 delta "$s/before" "$s/after"
-		[[ -z $output ]] || fail "$name: after free, still charged: $output"
-		delta "$s/before" "$s/live" >"$s/$name.delta"
+		k=$((k + 1))
+		charged >"$s/$k"
+		read -r asked <"$SYSDRV/live_bytes"
+		echo $((asked - live)) >"$s/$name.asked"
+		live=$asked
+		delta "$s/$((k - 1))" "$s/$k" >"$s/$name.delta"
 		# The driver's record of each allocation is a line charged $n
 		# calls by every API: the set common to all so far.
 		awk -v n=$n '$2 == n { print $1 }' "$s/$name.delta" | sort >"$s/lines"
-		if ((${#apis[@]} == 0)); then
+		if ((k == 1)); then
 			record=$(cat "$s/lines")
 		else
 			record=$(comm -12 <(echo "$record") "$s/lines")
 		fi
 		apis+=("$name")
 	done < <(apis_here NAME,PROPERTIES,TYPE-SIZE -b)
+	kmemlab free --all >/dev/null
+	# Nothing is left charged to kmemlab's lines: the kernel's own account
+	# of the driver's frees.
+	run -0 delta "$s/0" <(charged)
+	[[ -z $output ]] || fail "after free --all, still charged: $output"
 	[[ $(wc -l <<<"$record") == 1 && -n $record ]] ||
 		fail "not one line charged once per allocation by every API: '$record'"
 	echo "# the record of each allocation: $record" >&3
@@ -90,11 +94,9 @@ delta() {
 	kmemlab alloc --api vmalloc --size 64k >/dev/null
 	kmemlab alloc --api kmem_cache --name oracle --size 64 >/dev/null
 	h=$(alloc_handle --api devm_kzalloc --size 1k)
-	charged >"$s/live"
-	run -0 awk -v n="$(live_allocs)" '$2 == n' <(delta "$s/before" "$s/live")
-	[[ -n $output ]] || fail "no line charged $(live_allocs) calls: $(delta "$s/before" "$s/live")"
+	run -0 awk -v n="$(live_allocs)" '$2 == n' <(delta "$s/before" <(charged))
+	[[ -n $output ]] || fail "no line charged $(live_allocs) calls: $(delta "$s/before" <(charged))"
 	kmemlab free "$h" >/dev/null
-	charged >"$s/live"
-	run -0 awk -v n="$(live_allocs)" '$2 == n' <(delta "$s/before" "$s/live")
+	run -0 awk -v n="$(live_allocs)" '$2 == n' <(delta "$s/before" <(charged))
 	[[ -n $output ]] || fail "no line charged $(live_allocs) calls after one free"
 }
