@@ -19,7 +19,8 @@
  * it, and cannot write the results back); "out=ro" makes LIST's records and
  * READ's buf a read-only copy of the probe's buffer.
  * LIST's records and READ's buf point at a buffer of the probe's own
- * (sizeof(struct kmemlab_report) * 64 bytes) unless set.
+ * (sizeof(struct kmemlab_report) * 64 bytes) unless set; "FIELD=buf" points
+ * any other pointer field there (RUNS' runs).
  * -f FD uses an inherited open file instead of opening /dev/kmemlabN.
  *
  * For bench: "samples=N" points alloc_samples and free_samples at arrays of
@@ -542,10 +543,18 @@ static const struct field *find(const struct field *f, const char *name,
 	exit(2);
 }
 
+/* LIST's records and READ's buf, unless set; any pointer field's "buf". */
+static unsigned char records[64 * sizeof(struct kmemlab_report)];
+
 static void set(unsigned char *arg, const struct field *f, const char *val)
 {
 	uint64_t v;
 
+	if (!strcmp(val, "buf")) {
+		v = (uintptr_t)records;
+		memcpy(arg + f->off, &v, f->size < 8 ? f->size : 8);
+		return;
+	}
 	if (!strcmp(f->name, "name")) {
 		strncpy((char *)arg + f->off, val, f->size);
 		return;
@@ -611,7 +620,7 @@ static void *readonly_copy(const void *src, size_t n)
 
 int main(int argc, char **argv)
 {
-	static unsigned char arg[4096], records[64 * sizeof(struct kmemlab_report)];
+	static unsigned char arg[4096];
 	const struct field *fields = NULL;
 	int ro_arg = 0, ro_out = 0;
 	unsigned long cmd = 0;

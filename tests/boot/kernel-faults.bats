@@ -128,7 +128,7 @@ kwalk() {
 	kwalk INFO info
 	kwalk LIST list capacity=4
 	kwalk READ read handle="$h" length=4096
-	kwalk RUNS runs handle="$v"
+	kwalk RUNS runs handle="$v" capacity=64 runs=buf
 	kwalk QUERY query handle="$h"
 	kwalk FILL fill handle="$h" pattern=0x5a
 	kwalk VERIFY verify handle="$h" pattern=0x5a
