@@ -24,11 +24,14 @@ setup_file() {
 # those of the allocations of module $1 (default kmemlab) only.
 kmemlab_leaks() {
 	awk -v mod="[${1:-kmemlab}]" '
-		/^unreferenced object/ { flush(); rec = $0 "\n"; next }
+		/^unreferenced object/ { flush(); rec = $0 "\n"; in_bt = 0; next }
 		{ rec = rec $0 "\n" }
-		# a backtrace frame in the module, or in a module since unloaded
-		/^ +\[<[0-9a-f]+>\] / && $NF == mod { ours = 1 }
-		/^ +\[<[0-9a-f]+>\] 0x[0-9a-f]+$/ { ours = 1 }
+		# a backtrace frame in the module, or in a module since
+		# unloaded; 6.12 prints a frame as "    sym+0x1/0x2 [mod]",
+		# 6.1 as "    [<addr>] sym+0x1/0x2 [mod]"
+		in_bt && $NF == mod { ours = 1 }
+		in_bt && /^ +(\[<[0-9a-f]+>\] )?0x[0-9a-f]+$/ { ours = 1 }
+		/^  backtrace/ { in_bt = 1 }
 		function flush() { if (ours) printf "%s", rec; rec = ""; ours = 0 }
 		END { flush() }' "$KMEMLEAK"
 }
