@@ -20,6 +20,17 @@ KERNEL=0x1
 
 setup_file() {
 	mountpoint -q $DEBUGFS || mount -t debugfs none $DEBUGFS
+	# Allocation profiling off for the walk, and before the module is
+	# loaded: a fault in its own per-slab vector is a kernel WARN in 6.12
+	# (mm/slub.c, prepare_slab_obj_exts_hook), the kernel's reaction, not
+	# the driver's. Before the load, since an object allocated with it on
+	# and freed with it off stays charged, and the module's unload then
+	# warns of it (lib/alloc_tag.c).
+	if [[ -w /proc/sys/vm/mem_profiling ]]; then
+		unload_module
+		cat /proc/sys/vm/mem_profiling >"$BATS_FILE_TMPDIR/mem_profiling"
+		echo 0 >/proc/sys/vm/mem_profiling || true
+	fi
 	fresh_module
 	[[ -e /proc/thread-self/fail-nth && -d $DEBUGFS/failslab ]] || return 0
 	# fail-nth passes over what the attributes ignore: by default failslab
@@ -32,20 +43,13 @@ setup_file() {
 	echo 0 >$DEBUGFS/fail_page_alloc/min-order
 	echo 0 >$DEBUGFS/failslab/verbose
 	echo 0 >$DEBUGFS/fail_page_alloc/verbose
-	# Allocation profiling off for the walk: a fault in its own per-slab
-	# vector is a kernel WARN in 6.12 (mm/slub.c,
-	# prepare_slab_obj_exts_hook), the kernel's reaction, not the driver's.
-	if [[ -w /proc/sys/vm/mem_profiling ]]; then
-		cat /proc/sys/vm/mem_profiling >"$BATS_FILE_TMPDIR/mem_profiling"
-		echo 0 >/proc/sys/vm/mem_profiling || true
-	fi
 }
 
 teardown_file() {
+	unload_module
 	if [[ -s $BATS_FILE_TMPDIR/mem_profiling ]]; then
 		cat "$BATS_FILE_TMPDIR/mem_profiling" >/proc/sys/vm/mem_profiling || true
 	fi
-	unload_module
 }
 
 setup() {
