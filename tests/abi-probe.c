@@ -38,6 +38,9 @@
  * failed with ENOMEM or went on without that memory ("absorbed"), that
  * the driver's live_allocs and live_bytes are what they were before, and
  * that the same ioctl then succeeds; an ALLOC that succeeded is freed again.
+ * (Not REALLOC: krealloc keeps the larger object when shrinking, so a grown
+ * allocation cannot be walked again; the suite takes -n and a fresh
+ * allocation per site.)
  * It prints one line per site ("site N: ENOMEM|absorbed|<what went
  * wrong>") and "OK sites=N failed=N absorbed=N own=N", own the driver's
  * own sites (its fault_sites parameter); exit status 1 if anything went
@@ -318,28 +321,11 @@ static void tally_live(struct tally *t, unsigned int n, struct live base)
 	       (unsigned long long)base.allocs, (unsigned long long)base.bytes);
 }
 
-/* A REALLOC's handle's size before the walk, which undo() restores. */
-static uint64_t realloc_size;
-
-/*
- * Undo what a successful ioctl left: the allocation an ALLOC made, the
- * new size a REALLOC gave.
- */
+/* Undo what a successful ioctl left: the allocation an ALLOC made. */
 static void undo(int fd, unsigned long cmd, const unsigned char *arg)
 {
 	struct kmemlab_free f = { 0 };
 
-	if (cmd == KMEMLAB_IOC_REALLOC) {
-		struct kmemlab_realloc r;
-
-		memcpy(&r, arg, sizeof(r));
-		r.size = realloc_size;
-		memset(&r.refusal, 0, sizeof(r.refusal));
-		if (ioctl(fd, KMEMLAB_IOC_REALLOC, &r))
-			printf("undo: REALLOC back to %llu: %s\n",
-			       (unsigned long long)realloc_size, tl_errname(errno));
-		return;
-	}
 	if (cmd != KMEMLAB_IOC_ALLOC)
 		return;
 	memcpy(&f.handle, arg + offsetof(struct kmemlab_alloc, report.handle),
@@ -362,17 +348,6 @@ static int walk(int fd, unsigned long cmd, unsigned char *arg, size_t size)
 	int ret, err;
 
 	memcpy(pristine, arg, size);
-	if (cmd == KMEMLAB_IOC_REALLOC) {
-		struct kmemlab_query q = { 0 };
-
-		memcpy(&q.handle, arg + offsetof(struct kmemlab_realloc, handle),
-		       sizeof(q.handle));
-		if (ioctl(fd, KMEMLAB_IOC_QUERY, &q)) {
-			printf("QUERY of the handle: %s\n", tl_errname(errno));
-			return 1;
-		}
-		realloc_size = q.report.size;
-	}
 	for (n = 1; n <= 1000; n++) {
 		memcpy(arg, pristine, size);
 		failnth_arm(n);
