@@ -89,8 +89,13 @@ static int kmemlab_dma_single(struct device *dev, struct kmemlab_buf *buf,
 	return 0;
 }
 
-/* A scatterlist over the allocation's pages, contiguous ones merged. */
-static int kmemlab_sgtable(struct kmemlab_buf *buf, struct sg_table *sgt)
+/*
+ * A scatterlist over the allocation's pages, contiguous ones merged into
+ * segments the device takes (at most @max_segment bytes each: longer ones
+ * are what the DMA API's debug checks warn about).
+ */
+static int kmemlab_sgtable(struct kmemlab_buf *buf, unsigned int max_segment,
+			   struct sg_table *sgt)
 {
 	size_t first = kmemlab_first_offset(buf->ops, buf->ptr);
 	unsigned int i, n = buf->report.nr_pages;
@@ -103,9 +108,11 @@ static int kmemlab_sgtable(struct kmemlab_buf *buf, struct sg_table *sgt)
 	for (i = 0; i < n; i++)
 		pages[i] = kmemlab_page_at(buf->ops, buf->ptr,
 					   i ? (size_t)i * PAGE_SIZE - first : 0);
-	ret = kmemlab_own_err(sg_alloc_table_from_pages(sgt, pages, n, first,
-							buf->report.size,
-							GFP_KERNEL));
+	ret = kmemlab_own_err(sg_alloc_table_from_pages_segment(sgt, pages, n,
+								first,
+								buf->report.size,
+								max_segment,
+								GFP_KERNEL));
 	kvfree(pages);
 	return ret;
 }
@@ -118,7 +125,7 @@ static int kmemlab_dma_sg(struct device *dev, struct kmemlab_buf *buf,
 	unsigned int i;
 	int ret;
 
-	ret = kmemlab_sgtable(buf, &sgt);
+	ret = kmemlab_sgtable(buf, req->max_segment, &sgt);
 	if (ret)
 		return ret;
 	for_each_sgtable_sg(&sgt, sg, i) {
@@ -153,6 +160,7 @@ static int kmemlab_dma_map_locked(struct kmemlab_dev *kd, struct kmemlab_dma *re
 	if (!buf)
 		return -ENOENT;
 	req->mask = dma_get_mask(dev);
+	req->max_segment = dma_get_max_seg_size(dev);
 	if (buf->ops->caps & KMEMLAB_API_CAP_COHERENT) {
 		req->result |= KMEMLAB_DMA_COHERENT;
 		req->bus = buf->dma;
@@ -176,8 +184,9 @@ int kmemlab_ioc_dma_map(struct kmemlab_dev *kd, void __user *arg)
 	if (req.mode < KMEMLAB_DMA_SINGLE || req.mode > KMEMLAB_DMA_SG ||
 	    req.direction < KMEMLAB_DMA_TO_DEVICE ||
 	    req.direction > KMEMLAB_DMA_BIDIRECTIONAL ||
-	    memchr_inv(req.reserved, 0, sizeof(req.reserved)))
+	    req.pad || memchr_inv(req.reserved, 0, sizeof(req.reserved)))
 		return -EINVAL;
+	req.max_segment = 0;
 	req.nents = 0;
 	req.pages = 0;
 	req.result = 0;

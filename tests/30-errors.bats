@@ -336,6 +336,8 @@ ALLOC=(alloc api=1 context=1 size=64 gfp=1)
 	assert_output "EINVAL"
 	run -0 abi-probe dma handle="$h" mode=1 direction=1 reserved0=1
 	assert_output "EINVAL"
+	run -0 abi-probe dma handle="$h" mode=1 direction=1 pad=1
+	assert_output "EINVAL"
 	run -0 abi-probe dma handle=4242 mode=1 direction=1
 	assert_output "ENOENT"
 	run -0 abi-probe dma handle="$v" mode=1 direction=1

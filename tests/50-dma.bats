@@ -54,6 +54,20 @@ dma_json() {
 	((nents >= 1 && nents <= 16))
 }
 
+@test "sg mode cuts contiguous memory into segments no longer than the device takes" {
+	local h max nents size=$((256 << 10))
+	h=$(alloc_handle --api kmalloc --size $size)
+	run -0 kmemlab query "$h" -J -O
+	[[ $(jq '.allocations[0].runs' <<<"$output") -eq 1 ]]
+	run -0 dma_json "$h" --mode sg
+	max=$(jq '."max-segment"' <<<"$output")
+	nents=$(jq .nents <<<"$output")
+	echo "max-segment $max, $nents segments for $size bytes"
+	((max >= $(getconf PAGESIZE)))
+	# One run of pages, cut at max-segment: as few segments as that allows.
+	((nents == (size + max - 1) / max))
+}
+
 @test "dma_alloc_coherent memory is zeroed, and dma-map reports it coherent" {
 	local h
 	run -0 kmemlab alloc --api dma_alloc_coherent --size 16k -J

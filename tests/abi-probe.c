@@ -151,8 +151,8 @@ static const struct field read_fields[] = {
 static const struct field dma_fields[] = {
 	F(kmemlab_dma, handle), F(kmemlab_dma, mode), F(kmemlab_dma, direction),
 	F(kmemlab_dma, nents), F(kmemlab_dma, pages), F(kmemlab_dma, result),
-	F(kmemlab_dma, mask), F(kmemlab_dma, bus),
-	R(kmemlab_dma, reserved, 0, "reserved0"), { NULL, 0, 0 }
+	F(kmemlab_dma, mask), F(kmemlab_dma, bus), F(kmemlab_dma, max_segment),
+	F(kmemlab_dma, pad), R(kmemlab_dma, reserved, 0, "reserved0"), { NULL, 0, 0 }
 };
 
 static const struct field info_fields[] = {

@@ -326,8 +326,8 @@ static const struct field dma_f[] = {
 	FLD(kmemlab_dma, handle), FLD(kmemlab_dma, mode),
 	FLD(kmemlab_dma, direction), FLD(kmemlab_dma, nents),
 	FLD(kmemlab_dma, result), FLD(kmemlab_dma, mask),
+	FLD(kmemlab_dma, max_segment), FLD(kmemlab_dma, pad),
 	{ offsetof(struct kmemlab_dma, reserved), 8 },
-	{ offsetof(struct kmemlab_dma, reserved) + 8, 8 },
 };
 /* Not iterations, warmup, batch or threads: those stay small. */
 static const struct field bench_f[] = {

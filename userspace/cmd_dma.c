@@ -20,7 +20,7 @@
 
 enum {
 	DC_HANDLE, DC_MODE, DC_NENTS, DC_PAGES, DC_BOUNCED, DC_COHERENT,
-	DC_BEYOND, DC_MASK, DC_BUS, DC_DIRECTION,
+	DC_BEYOND, DC_MASK, DC_BUS, DC_DIRECTION, DC_MAX_SEGMENT,
 };
 
 static const struct out_col dma_cols[] = {
@@ -35,6 +35,8 @@ static const struct out_col dma_cols[] = {
 	[DC_MASK] = { "MASK", OUT_HEX, 0, RIGHT, "the device's DMA mask" },
 	[DC_BUS] = { "BUS", OUT_HEX, 0, RIGHT, "bus address of the first segment (CAP_SYS_ADMIN)" },
 	[DC_DIRECTION] = { "DIRECTION", OUT_STR, 0, 0, "to-device, from-device or bidirectional" },
+	[DC_MAX_SEGMENT] = { "MAX-SEGMENT", OUT_NUM, 0, RIGHT,
+			     "the longest segment the device takes (dma_get_max_seg_size)" },
 };
 
 static const struct out_colset dma_columns = {
@@ -67,6 +69,7 @@ static void dma_row(struct out_table *t, const struct kmemlab_dma *d)
 	else
 		out_none(t, DC_BUS);
 	out_str(t, DC_DIRECTION, name_of(&dma_dir_names, d->direction, buf, sizeof(buf)));
+	out_u64(t, DC_MAX_SEGMENT, d->max_segment);
 }
 
 /* Look the handle up (for the default mode and the explanation), then map. */

@@ -1047,6 +1047,10 @@ enum kmemlab_dma_dir {
  * @result: (out) KMEMLAB_DMA_* bits.
  * @mask: (out) the device's DMA mask.
  * @bus: (out) bus address of the first segment; 0 unless %KMEMLAB_DMA_ADDRS.
+ * @max_segment: (out) the longest segment the device takes, in bytes
+ *	(dma_get_max_seg_size()): %KMEMLAB_DMA_SG merges physically contiguous
+ *	pages into segments no longer than this.
+ * @pad: (in) zero.
  * @reserved: (in) zero.
  *
  * The driver checks, before the DMA API sees the memory, that the device
@@ -1067,7 +1071,7 @@ enum kmemlab_dma_dir {
  *  -ENOMEM  no memory for the page array or the scatterlist of
  *           %KMEMLAB_DMA_SG.
  *  -EIO     the DMA API returned a mapping error.
- *  -EINVAL  also: @reserved not zero.
+ *  -EINVAL  also: @pad or @reserved not zero.
  */
 struct kmemlab_dma {
 	__u32 handle;
@@ -1078,7 +1082,9 @@ struct kmemlab_dma {
 	__u32 result;
 	__u64 mask;
 	__u64 bus;
-	__u64 reserved[2];
+	__u32 max_segment;
+	__u32 pad;
+	__u64 reserved[1];
 };
 
 /**
