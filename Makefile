@@ -63,7 +63,7 @@ DEPMOD ?= depmod
 MANPAGE := userspace/kmemlab.1
 COMPLETION := userspace/kmemlab.bash-completion
 
-.PHONY: all setup module cli tools check demo bench fuzz lint lab clean \
+.PHONY: all setup module cli tools target-tools check demo bench fuzz lint lab clean \
 	install uninstall dkms-source
 
 all: module cli tools
@@ -75,14 +75,32 @@ module: setup
 	@scripts/kbuild $(krelease) $(MAKE) -C driver KDIR=/lib/modules/$(krelease)/build \
 		BUILD=$(CURDIR)/build/$(krelease)
 
+# A target of another architecture than the host's (6.1-i386) gets its own
+# CLI and test tools too, built in its chroot (scripts/kbuild) into
+# build/<release>/bin, which tests/guest-suite puts first on PATH in its
+# guests. The host's are built anyway: the host's tests run them.
+HOST_ARCH := $(shell dpkg --print-architecture 2>/dev/null || echo amd64)
+karch = $(shell scripts/kernel --arch $(KVER))
+foreign = $(filter-out $(HOST_ARCH),$(karch))
+TARGET_BIN = $(CURDIR)/build/$(krelease)/bin
+
 cli: setup
 	@$(MAKE) -C userspace
+	@$(if $(foreign),scripts/kbuild $(krelease) $(MAKE) -C userspace O=$(TARGET_BIN))
 
 # Test tools that run in the VM beside the CLI.
 TOOLS := tests/abi-probe tests/stress tests/fuzz tests/uffd-stall tests/walk
 TOOL_CFLAGS := -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror -Iinclude/uapi
 
 tools: $(TOOLS) build/kunit/kunit_parser.py
+	@$(if $(foreign),scripts/kbuild $(krelease) $(MAKE) --no-print-directory target-tools BIN=$(TARGET_BIN))
+
+# Run by the line above, in the target's chroot.
+target-tools: $(addprefix $(BIN)/,$(notdir $(TOOLS)))
+
+$(BIN)/%: tests/%.c tests/testlib.c tests/testlib.h include/uapi/linux/kmemlab.h
+	@mkdir -p $(BIN)
+	$(CC) $(TOOL_CFLAGS) -o $@ $< tests/testlib.c -pthread
 
 # The kernel's KTAP parser, for tests/ktap-parse.
 build/kunit/kunit_parser.py:
@@ -101,7 +119,8 @@ FUZZ_SPLAT := WARNING:|BUG[: ]|Oops|general protection fault|scheduling while at
 
 fuzz: all
 	@tests/vm/run --kver $(KVER) --mem 2G --timeout 3600 --out $(FUZZ_OUT) -- \
-		bash -c 'userspace/kmemlab load >/dev/null && tests/fuzz $(FUZZ_ARGS) -v && rmmod kmemlab && echo "fuzz: module unloaded"'
+		bash -c '. scripts/common.bash && PATH=$$(guest_path "$$PWD") && \
+			kmemlab load >/dev/null && fuzz $(FUZZ_ARGS) -v && rmmod kmemlab && echo "fuzz: module unloaded"'
 	@if grep -nE '$(FUZZ_SPLAT)' $(FUZZ_OUT)/dmesg.txt; then \
 		echo "fuzz: the guest kernel log shows the above ($(FUZZ_OUT)/dmesg.txt)"; exit 1; \
 	else echo "fuzz: guest kernel log clean"; fi

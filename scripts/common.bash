@@ -3,8 +3,10 @@
 # scripts/common.bash - sourced by scripts/kernel, scripts/setup,
 # scripts/kbuild, scripts/lint, scripts/kunit-parser, scripts/lab and
 # tests/vm/run: where the project's caches live, which Debian kernel a
-# series is, how to ask apt about a suite that is not the host's, and how
-# to install a missing package or take files out of the kernel's source.
+# target is, how to ask apt about a suite or architecture that is not the
+# host's, and how to install a missing package or take files out of the
+# kernel's source. In the VM, tests/guest-suite, tests/demo, scripts/bench
+# and make fuzz source it for guest_path.
 
 # --- the cache ---------------------------------------------------------------------
 # Outside the repository, so that a fresh clone (CI clones for every run)
@@ -23,62 +25,107 @@
 kmemlab_cache=${KMEMLAB_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kmemlab}
 
 # --- kernel series ----------------------------------------------------------------------
-# series, the Debian suites that have it (comma-separated; the first is the
-# main one), and the image metapackage whose dependency names the release.
-# A series resolves through the host's apt when that knows the metapackage
-# at the right series, otherwise through a private apt configuration of its
-# suites (see private_apt). Another architecture is another arch here (and
-# QEMU binary in tests/vm/run).
-kmemlab_arch=amd64
+# A target (KVER): a kernel series on one architecture. Per target, the
+# Debian suites that have it (comma-separated; the first is the main one),
+# the Debian architecture, and the image metapackage whose dependency names
+# the release. A target resolves through the host's apt when that knows the
+# metapackage at the right series and architecture, otherwise through a
+# private apt configuration of its suites and architecture (see
+# private_apt). A target of another architecture than the host's builds
+# and runs in a chroot of its suite (scripts/setup), which is also the
+# guest's root filesystem (tests/vm/run).
+kmemlab_host_arch=amd64
 kmemlab_series_table="
-6.1   bookworm                    linux-image-$kmemlab_arch
-6.12  bookworm,bookworm-security  linux-image-6.12-$kmemlab_arch
-7.2   sid                         linux-image-$kmemlab_arch
+6.1       bookworm                    amd64  linux-image-amd64
+6.12      bookworm,bookworm-security  amd64  linux-image-6.12-amd64
+7.2       sid                         amd64  linux-image-amd64
+6.1-i386  bookworm,bookworm-security  i386   linux-image-686-pae
 "
 kmemlab_mirror=http://deb.debian.org/debian
 kmemlab_keyring=/usr/share/keyrings/debian-archive-keyring.gpg
 
-# Is the series' main suite the host's own (bookworm's 6.1 on bookworm)?
-# Then only the host's apt answers for it: a private configuration would
-# only duplicate it, and mislead a fresh machine that has no lists yet.
+# Is the target's main suite the host's own (bookworm's 6.1 on bookworm),
+# on the host's architecture? Then only the host's apt answers for it: a
+# private configuration would only duplicate it, and mislead a fresh
+# machine that has no lists yet.
 series_is_hosts() {
     local codename
+    [[ $series_arch == "$kmemlab_host_arch" ]] || return 1
     codename=$(. /etc/os-release 2>/dev/null && echo "${VERSION_CODENAME:-}")
     [[ -n $codename && ${series_suites%%,*} == "$codename" ]]
 }
 
-# The known series, on one line.
+# The known targets, on one line.
 known_series() { awk 'NF { printf "%s%s", sep, $1; sep = " " } END { print "" }' <<<"$kmemlab_series_table"; }
 
-# series_row KVER: sets series_suites and series_meta; fails for an unknown KVER.
+# series_row KVER: sets series_suites, series_arch, series_meta and
+# series_source (what private_apt takes: the suites, with ":ARCH" when the
+# architecture is not the host's); fails for an unknown KVER.
 series_row() {
-    local s suites meta
-    while read -r s suites meta; do
+    local s suites arch meta
+    while read -r s suites arch meta; do
         [[ $s == "$1" ]] || continue
-        series_suites=$suites series_meta=$meta
+        series_suites=$suites series_arch=$arch series_meta=$meta
+        series_source=$suites
+        [[ $arch == "$kmemlab_host_arch" ]] || series_source+=":$arch"
         return 0
     done <<<"$kmemlab_series_table"
     return 1
 }
 
+# The series (kernel version) of a target: 6.1-i386 -> 6.1.
+series_version() { echo "${1%%-*}"; }
+
+# release_arch RELEASE: the Debian architecture kernel RELEASE was built
+# for, from its config (the unpacked package's, else installed headers'):
+# amd64 when nothing tells.
+release_arch() {
+    local rel=$1 f
+    for f in "$kmemlab_cache/kernels/$rel/boot/config-$rel" \
+             "$kmemlab_cache/kernels/$rel/lib/modules/$rel/config" \
+             "/lib/modules/$rel/build/.config"; do
+        [[ -r $f ]] || continue
+        if grep -qx 'CONFIG_X86_32=y' "$f"; then echo i386
+        elif grep -qx 'CONFIG_ARM64=y' "$f"; then echo arm64
+        else echo amd64
+        fi
+        return 0
+    done
+    echo amd64
+}
+
+# guest_path REPO: the PATH a command in the VM runs with: the target's own
+# CLI and tools first when it has them (build/<release>/bin: a target of
+# another architecture, see make cli tools), then the repository's, then
+# the guest's PATH.
+guest_path() {
+    local p=$1/userspace:$1/tests
+    [[ ! -d $1/build/$(uname -r)/bin ]] || p=$1/build/$(uname -r)/bin:$p
+    echo "$p:$PATH"
+}
+
 # --- a private apt configuration ----------------------------------------------------------
-# private_apt SUITES: sets apt_dir and apt_opts, the options that make
+# private_apt SOURCE: sets apt_dir and apt_opts, the options that make
 # apt-get and apt-cache use their own sources list, lists, archives and an
-# empty dpkg status under $kmemlab_cache/apt/SUITES, and nothing of the
-# host's /etc/apt/sources.list*. The host's apt.conf.d still applies (a
-# proxy, say). Release files are not checked for expiry: the mirror may
-# serve a snapshot whose Valid-Until has passed (sid's has).
+# empty dpkg status under $kmemlab_cache/apt/SUITES[.ARCH], and nothing of
+# the host's /etc/apt/sources.list*. SOURCE is a series_source: the suites
+# (comma-separated), then ":ARCH" for another architecture than the
+# host's. The host's apt.conf.d still applies (a proxy, say). Release files
+# are not checked for expiry: the mirror may serve a snapshot whose
+# Valid-Until has passed (sid's has).
 private_apt() {
-    local suites=$1
+    local suites=${1%%:*} arch=$kmemlab_host_arch
+    [[ $1 != *:* ]] || arch=${1#*:}
     apt_dir=$kmemlab_cache/apt/${suites//,/+}
+    [[ $arch == "$kmemlab_host_arch" ]] || apt_dir+=.$arch
     apt_opts=(
         -o Dir::Etc::sourcelist="$apt_dir/sources.list"
         -o Dir::Etc::sourceparts=-
         -o Dir::State::Lists="$apt_dir/lists"
         -o Dir::Cache="$apt_dir/cache"
         -o Dir::State::status="$apt_dir/status"
-        -o APT::Architecture="$kmemlab_arch"
-        -o APT::Architectures="$kmemlab_arch"
+        -o APT::Architecture="$arch"
+        -o APT::Architectures="$arch"
         -o Acquire::Languages=none
         -o Acquire::Check-Valid-Until=false
         # The cache is root's; apt's _apt user may not reach it.
@@ -86,11 +133,11 @@ private_apt() {
     )
 }
 
-# private_apt_init SUITES: write the sources list and the empty status once.
+# private_apt_init SOURCE: write the sources list and the empty status once.
 private_apt_init() {
-    local s url list=""
+    local s url list="" suites=${1%%:*}
     private_apt "$1"
-    for s in ${1//,/ }; do
+    for s in ${suites//,/ }; do
         url=$kmemlab_mirror
         [[ $s != *-security ]] || url=$kmemlab_mirror-security
         list+="deb [signed-by=$kmemlab_keyring] $url $s main"$'\n'
@@ -122,8 +169,10 @@ host_gcc_major() { gcc -dumpversion 2>/dev/null | cut -d. -f1; }
 # Can the host's gcc build modules for kernel RELEASE? Kbuild wants the
 # compiler the kernel was built with (its flags, its plugins); another major
 # version fails (gcc-12 rejects gcc-16's -fmin-function-alignment).
+# A kernel of another architecture is built for in its chroot, always.
 host_builds_for() {
     local k
+    [[ $(release_arch "$1") == "$kmemlab_host_arch" ]] || return 1
     k=$(kernel_gcc_major "$1")
     [[ -n $k && $k == "$(host_gcc_major)" ]]
 }

@@ -109,11 +109,12 @@ static const struct err_row load_errs[] = {
 /*
  * The module the build tree has for the running kernel,
  * <dir of /proc/self/exe>/../build/<uname -r>/kmemlab.ko, resolved when it
- * exists.
+ * exists; for a CLI built for a target of another architecture, which lives
+ * in build/<uname -r>/bin/, its sibling <dir>/../kmemlab.ko.
  */
 static void build_tree_module(char path[KO_PATH_MAX])
 {
-	char exe[PATH_MAX], joined[KO_PATH_MAX];
+	char exe[PATH_MAX], joined[KO_PATH_MAX], *dir;
 	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	struct utsname uts;
 
@@ -122,8 +123,18 @@ static void build_tree_module(char path[KO_PATH_MAX])
 	exe[n] = '\0';
 	if (uname(&uts))
 		snprintf(uts.release, sizeof(uts.release), "unknown");
+	dir = dirname(exe);
+	/* build/<release>/bin/kmemlab: its module is build/<release>/kmemlab.ko. */
+	snprintf(joined, sizeof(joined), "%s/.." BUILD_TREE_KO, dir);
+	if (realpath(joined, path)) {
+		char parent[KO_PATH_MAX];
+
+		memcpy(parent, path, sizeof(parent));
+		if (!strcmp(basename(dirname(parent)), uts.release))
+			return;
+	}
 	snprintf(joined, sizeof(joined), "%s" BUILD_TREE_DIR "%s" BUILD_TREE_KO,
-		 dirname(exe), uts.release);
+		 dir, uts.release);
 	if (!realpath(joined, path))
 		memcpy(path, joined, sizeof(joined));
 }

@@ -22,8 +22,13 @@ fast_path() {
 	local kver=$1 release scratch=$BATS_TEST_TMPDIR/cache
 	release=$("$REPO/scripts/kernel" "$kver" 2>/dev/null) || skip "kernel $kver is not set up (scripts/setup $kver)"
 	[[ -d $CACHE/kernels/$release ]] || skip "kernel $kver ($release) is not unpacked (scripts/setup $kver)"
+	[[ $("$REPO/scripts/kernel" --arch "$kver") == amd64 || -d $("$REPO/scripts/kernel" --chroot "$kver") ]] ||
+		skip "target $kver has no chroot (scripts/setup $kver)"
 	mkdir -p "$scratch"
-	ln -s "$CACHE/kernels" "$CACHE/apt" "$scratch"/ 2>/dev/null || ln -s "$CACHE/kernels" "$scratch"/
+	local d
+	for d in kernels apt chroots; do
+		[[ ! -e $CACHE/$d ]] || ln -s "$CACHE/$d" "$scratch"/
+	done
 	run -0 env -u LC_ALL -u LC_CTYPE LANG=C.UTF-8 KMEMLAB_CACHE="$scratch" \
 		"$REPO/tests/vm/run" --kver "$kver" --print-kernel
 	refute_output --partial "booting the bzImage"
@@ -43,6 +48,10 @@ fast_path() {
 
 @test "7.2 boots the vmlinux through its PVH entry, under a UTF-8 locale" {
 	fast_path 7.2
+}
+
+@test "6.1-i386 boots the vmlinux through its PVH entry, under a UTF-8 locale" {
+	fast_path 6.1-i386
 }
 
 @test "every series scripts/kernel knows has its test here" {
