@@ -155,7 +155,11 @@ load helpers
 
 @test "GFP_DMA32 pages lie below 4 GiB and get the zone verdict" {
 	run -0 kmemlab alloc --api alloc_pages --order 0 --gfp 'GFP_KERNEL|GFP_DMA32' -J -O
-	assert_output --regexp '"zone": "DMA32"|"zone": "DMA"'
+	# Without a DMA32 zone (32-bit x86) the flag asks for nothing more
+	# than lowmem: the driver's verdict and the address say the rest.
+	if grep -q '^Node .*zone *DMA32$' /proc/zoneinfo; then
+		assert_output --regexp '"zone": "DMA32"|"zone": "DMA"'
+	fi
 	assert_output --partial '"zone-ok": true'
 	phys=$(jq -r '.allocations[0].phys' <<<"$output")
 	(( phys < 4 * 1024 * 1024 * 1024 ))

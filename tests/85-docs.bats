@@ -288,7 +288,8 @@ cli_abi() {
 @test "--version notes an ABI mismatch between the CLI and the module" {
 	local o objs=() tmp=$BATS_TEST_TMPDIR
 	fresh_module
-	for o in "$REPO"/userspace/*.o; do
+	# The objects of the CLI on PATH (a target's own, of its architecture).
+	for o in "$(dirname "$(command -v kmemlab)")"/*.o; do
 		[[ $o == */main.o ]] || objs+=("$o")
 	done
 	# This CLI claims ABI 99; everything else is the built one.

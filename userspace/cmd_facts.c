@@ -106,7 +106,7 @@ static const struct fact facts[] = {
 	  fact_kzalloc_zeroed, FACT_ONE_CPU },
 	{ "contiguity", "kmalloc memory is physically contiguous; vmalloc memory "
 	  "usually is not", fact_contiguity, 0 },
-	{ "gfp-dma", "GFP_DMA memory lies below 16 MiB on x86_64", fact_gfp_dma, 0 },
+	{ "gfp-dma", "GFP_DMA memory lies below 16 MiB on x86", fact_gfp_dma, 0 },
 	{ "vmalloc-speed", "vmalloc is slower than kmalloc", fact_vmalloc_speed, 0 },
 	{ "vmalloc-irq", "vmalloc must not be called from interrupt context",
 	  fact_vmalloc_irq, 0 },

@@ -258,8 +258,11 @@ int fact_gfp_dma(struct lab *lab, struct finding *f)
 
 	if (uname(&u))
 		return lab_failed(lab, -errno, "uname");
-	if (strcmp(u.machine, "x86_64"))
-		return found(f, NOT_CHECKED, "a claim about x86_64; this machine is %s",
+	/* x86_64, or 32-bit x86 (i386 to i686): ZONE_DMA is the ISA's 16 MiB. */
+	if (strcmp(u.machine, "x86_64") &&
+	    !(u.machine[0] == 'i' && strchr("3456", u.machine[1]) && u.machine[1] &&
+	      !strcmp(u.machine + 2, "86")))
+		return found(f, NOT_CHECKED, "a claim about x86; this machine is %s",
 			     u.machine);
 	err = lab_try(lab, &(struct ask){ KMEMLAB_API_KMALLOC, 256,
 			   KMEMLAB_GFP_KERNEL | KMEMLAB_GFP_DMA, 0 }, &r);
