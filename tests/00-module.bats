@@ -41,6 +41,20 @@ setup() {
 	assert_equal "$(cat /sys/module/kmemlab/srcversion)" "$(modinfo -F srcversion "$KO")"
 }
 
+@test "a module built for another kernel is refused, naming both kernels" {
+	local ko other=""
+	for ko in "$REPO"/build/*/kmemlab.ko; do
+		[[ -e $ko && $ko != "$KO" ]] && other=$ko && break
+	done
+	[[ -n $other ]] || skip "no module of another kernel in build/ (make module KVER=...)"
+	unload_module
+	run -1 kmemlab load --module "$other"
+	assert_output --partial "ENOEXEC"
+	assert_output --partial "is built for $(basename "$(dirname "$other")")"
+	assert_output --partial "this kernel is $(uname -r) ($(uname -m))"
+	[[ ! -d /sys/module/kmemlab ]]
+}
+
 @test "loading twice fails with EEXIST and says it is already loaded" {
 	fresh_module
 	run -1 kmemlab load

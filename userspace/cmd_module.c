@@ -9,6 +9,7 @@
 #include <libgen.h>
 #include <limits.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -207,6 +208,60 @@ static int show_nodes(const struct cli *cli, long devices)
 	return EXIT_SUCCESS;
 }
 
+/* The ELF machine of a module file, as uname -m names it, or "". */
+static const char *ko_machine(const char *path)
+{
+	static const struct { uint16_t em; const char *name; } machines[] = {
+		{ 3, "i686" }, { 62, "x86_64" }, { 183, "aarch64" }, { 40, "arm" },
+	};
+	unsigned char h[20];
+	FILE *f = fopen(path, "rb");
+	size_t i, n = 0;
+	uint16_t em;
+
+	if (f) {
+		n = fread(h, 1, sizeof(h), f);
+		fclose(f);
+	}
+	if (n < sizeof(h) || memcmp(h, "\177ELF", 4))
+		return "";
+	em = h[5] == 2 ? (uint16_t)(h[18] << 8 | h[19]) : (uint16_t)(h[19] << 8 | h[18]);
+	for (i = 0; i < ARRAY_SIZE(machines); i++)
+		if (machines[i].em == em)
+			return machines[i].name;
+	return "";
+}
+
+/*
+ * ENOEXEC: the module is for another kernel. Say for which (its vermagic's
+ * release, its ELF machine) and which kernel this is, when they differ.
+ */
+static int wrong_kernel(const struct cli *cli, struct kmod_module *mod)
+{
+	struct kmod_list *info = NULL, *l;
+	const char *path = kmod_module_get_path(mod), *machine;
+	char built[128] = "";
+	struct utsname u;
+
+	if (uname(&u) || kmod_module_get_info(mod, &info) < 0)
+		return err_fail_rows(cli->cmd, ENOEXEC, load_errs);
+	kmod_list_foreach(l, info) {
+		if (!strcmp(kmod_module_info_get_key(l), "vermagic")) {
+			snprintf(built, sizeof(built), "%s", kmod_module_info_get_value(l));
+			built[strcspn(built, " ")] = '\0';
+		}
+	}
+	kmod_module_info_free_list(info);
+	machine = path ? ko_machine(path) : "";
+	if (!*built || (!strcmp(built, u.release) && (!*machine || !strcmp(machine, u.machine))))
+		return err_fail_rows(cli->cmd, ENOEXEC, load_errs);
+	return err_fail(cli->cmd, ENOEXEC,
+			"build it for this kernel (make module, with KVER or KRELEASE), or give --module PATH",
+			"%s is built for %s%s%s%s, this kernel is %s (%s)", path ? path : "the module",
+			built, *machine ? " (" : "", machine, *machine ? ")" : "",
+			u.release, u.machine);
+}
+
 static int insert(const struct cli *cli, const char *given, const char *opts,
 		  long devices)
 {
@@ -219,7 +274,9 @@ static int insert(const struct cli *cli, const char *given, const char *opts,
 	err = find_module(cli, ctx, given, &mod);
 	if (!err) {
 		err = kmod_module_insert_module(mod, 0, opts);
-		if (err < 0)
+		if (err == -ENOEXEC)
+			err = wrong_kernel(cli, mod);
+		else if (err < 0)
 			err = err_fail_rows(cli->cmd, -err, load_errs);
 		else
 			printf("loaded kmemlab from %s\n", kmod_module_get_path(mod));
