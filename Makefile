@@ -83,6 +83,8 @@ HOST_ARCH := $(shell dpkg --print-architecture 2>/dev/null || echo amd64)
 karch = $(shell scripts/kernel --arch $(KVER))
 foreign = $(filter-out $(HOST_ARCH),$(karch))
 TARGET_BIN = $(CURDIR)/build/$(krelease)/bin
+# The CLI make install installs: the target's own.
+cli_bin = $(if $(foreign),$(TARGET_BIN)/kmemlab,userspace/kmemlab)
 
 cli: setup
 	@$(MAKE) -C userspace
@@ -152,9 +154,9 @@ lab: all
 install:
 	@test -f build/$(krelease)/kmemlab.ko || \
 		{ echo "make install: no build/$(krelease)/kmemlab.ko; run make module KVER=$(KVER) (or set KRELEASE) first" >&2; exit 1; }
-	@test -x userspace/kmemlab || { echo "make install: no userspace/kmemlab; run make first" >&2; exit 1; }
+	@test -x $(cli_bin) || { echo "make install: no $(cli_bin); run make KVER=$(KVER) first" >&2; exit 1; }
 	$(INSTALL) -D -m 0644 build/$(krelease)/kmemlab.ko $(DESTDIR)$(MODULEDIR)/$(krelease)/updates/kmemlab.ko
-	$(INSTALL) -D -m 0755 userspace/kmemlab $(DESTDIR)$(BINDIR)/kmemlab
+	$(INSTALL) -D -m 0755 $(cli_bin) $(DESTDIR)$(BINDIR)/kmemlab
 	$(INSTALL) -D -m 0644 $(MANPAGE) $(DESTDIR)$(MANDIR)/man1/kmemlab.1
 	$(INSTALL) -D -m 0644 $(COMPLETION) $(DESTDIR)$(BASHCOMPDIR)/kmemlab
 	$(INSTALL) -D -m 0644 udev/60-kmemlab.rules $(DESTDIR)$(UDEVRULESDIR)/60-kmemlab.rules
