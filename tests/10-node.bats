@@ -188,8 +188,17 @@ uffd_stall() {
 	[[ $(live_allocs) -eq 0 ]]
 }
 
+# verify_ms HANDLE SIZE: the milliseconds one VERIFY of SIZE bytes takes,
+# the abi-probe process included.
+verify_ms() {
+	local t0
+	t0=$(date +%s%N)
+	abi-probe verify handle="$1" length="$2" pattern=0x5a >/dev/null
+	echo $((($(date +%s%N) - t0) / 1000000))
+}
+
 @test "an unbind does not wait for a long VERIFY: it stops with ENODEV" {
-	local h pid ms base size t
+	local h pid ms base size t t2
 	# 256 MiB, or half the vmalloc area where that is smaller (32-bit x86)
 	size=$(awk '$1 == "VmallocTotal:" { kb = $2 / 2; if (kb > 262144) kb = 262144;
 		print int(kb / 1024) * 1048576 }' /proc/meminfo)
@@ -199,15 +208,15 @@ uffd_stall() {
 	base=$(plain_unbind)
 	h=$(alloc_handle --api vmalloc --size "$size")
 	echo $((64 << 20)) >/sys/module/kmemlab/parameters/max_bytes
-	# How long one VERIFY of it takes here: the unbind comes half-way.
-	t=$(date +%s%N)
-	abi-probe verify handle="$h" length="$size" pattern=0x5a >/dev/null
-	t=$((($(date +%s%N) - t) / 1000000))
+	# How long a VERIFY of it takes here, the shorter of two (the first
+	# may pay for a cold start): the unbind comes a third of the way in.
+	t=$(verify_ms "$h" "$size") t2=$(verify_ms "$h" "$size")
+	((t2 >= t)) || t=$t2
 	((t >= 300)) || skip "a VERIFY of $size bytes takes $t ms here: too short to unbind in the middle of it"
 	abi-probe verify handle="$h" length="$size" pattern=0x5a \
 		>"$BATS_TEST_TMPDIR/verify" &
 	pid=$!
-	sleep "$(awk -v t="$t" 'BEGIN { printf "%.3f", t / 2000 }')"
+	sleep "$(awk -v t="$t" 'BEGIN { printf "%.3f", t / 3000 }')"
 	ms=$(timed_unbind)
 	wait "$pid"
 	echo "unbind took $ms ms, $base ms with nothing running; a whole VERIFY $t ms"
