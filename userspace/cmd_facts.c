@@ -119,6 +119,8 @@ static const struct fact facts[] = {
 	  "driver detaches", fact_devm_unbind, 0 },
 	{ "regions", "kmalloc'd addresses are in the direct map; vmalloc'd in "
 	  "VMALLOC_START..END", fact_regions, 0 },
+	{ "highmem", "on 32-bit kernels, GFP_HIGHUSER and vmalloc pages come from "
+	  "high memory; kmalloc memory never does", fact_highmem, 0 },
 	{ "dma-map", "kmalloc memory is suitable for DMA; vmalloc memory is not, "
 	  "as one contiguous mapping", fact_dma_map, 0 },
 };

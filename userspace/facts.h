@@ -124,6 +124,7 @@ int fact_atomic_irq(struct lab *lab, struct finding *f);
 int fact_nolock_irq(struct lab *lab, struct finding *f);
 int fact_devm_unbind(struct lab *lab, struct finding *f);
 int fact_regions(struct lab *lab, struct finding *f);
+int fact_highmem(struct lab *lab, struct finding *f);
 int fact_dma_map(struct lab *lab, struct finding *f);
 
 #endif /* KMEMLAB_FACTS_H */

@@ -198,6 +198,38 @@ int fact_regions(struct lab *lab, struct finding *f)
 		     names_join(&region_names, v.flags & regions, ",", vr, sizeof(vr)));
 }
 
+/*
+ * Article 003 (i386): high memory has no permanent kernel mapping, so
+ * GFP_HIGHUSER pages and vmalloc's pages (which vmalloc maps itself) come
+ * from it, and kmalloc memory, which must be in the direct map, never does.
+ */
+int fact_highmem(struct lab *lab, struct finding *f)
+{
+	const uint32_t high = 1U << KMEMLAB_ZONE_HIGHMEM;
+	const uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE);
+	struct kmemlab_report p, k, v;
+	char pz[64], kz[64], vz[64];
+	int err;
+
+	if (!lab->info.zone_range[KMEMLAB_ZONE_HIGHMEM].end)
+		return found(f, NOT_CHECKED, "no ZONE_HIGHMEM: this kernel maps all of "
+			     "memory (only 32-bit kernels have high memory)");
+	err = lab_try(lab, &(struct ask){ KMEMLAB_API_ALLOC_PAGES, page,
+			   KMEMLAB_GFP_HIGHUSER, 0 }, &p);
+	if (!err)
+		err = lab_try(lab, &(struct ask){ KMEMLAB_API_KMALLOC, 256, 0, 0 }, &k);
+	if (!err)
+		err = lab_try(lab, &(struct ask){ KMEMLAB_API_VMALLOC, MiB, 0, 0 }, &v);
+	if (err)
+		return err;
+	return found(f, p.zones == high && k.zones && !(k.zones & high) && (v.zones & high) ?
+		     HOLDS : DOES_NOT_HOLD,
+		     "GFP_HIGHUSER page: %s; kmalloc %s: %s; vmalloc %s: pages in %s",
+		     names_join(&zone_names, p.zones, ",", pz, sizeof(pz)), SZ(256),
+		     names_join(&zone_names, k.zones, ",", kz, sizeof(kz)), SZ(MiB),
+		     names_join(&zone_names, v.zones, ",", vz, sizeof(vz)));
+}
+
 int fact_dma_map(struct lab *lab, struct finding *f)
 {
 	struct kmemlab_report k, v;
