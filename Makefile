@@ -79,7 +79,7 @@ module: setup
 # CLI and test tools too, built in its chroot (scripts/kbuild) into
 # build/<release>/bin, which tests/guest-suite puts first on PATH in its
 # guests. The host's are built anyway: the host's tests run them.
-HOST_ARCH := $(shell dpkg --print-architecture 2>/dev/null || echo amd64)
+HOST_ARCH := $(shell bash -c '. scripts/common.bash && echo $$kmemlab_host_arch')
 karch = $(shell scripts/kernel --arch $(KVER))
 foreign = $(filter-out $(HOST_ARCH),$(karch))
 TARGET_BIN = $(CURDIR)/build/$(krelease)/bin

@@ -80,18 +80,12 @@ series_version() { echo "${1%%-*}"; }
 # for, from its config (the unpacked package's, else installed headers'):
 # amd64 when nothing tells.
 release_arch() {
-    local rel=$1 f
-    for f in "$kmemlab_cache/kernels/$rel/boot/config-$rel" \
-             "$kmemlab_cache/kernels/$rel/lib/modules/$rel/config" \
-             "/lib/modules/$rel/build/.config"; do
-        [[ -r $f ]] || continue
-        if grep -qx 'CONFIG_X86_32=y' "$f"; then echo i386
-        elif grep -qx 'CONFIG_ARM64=y' "$f"; then echo arm64
-        else echo amd64
-        fi
-        return 0
-    done
-    echo amd64
+    local f
+    f=$(kernel_config "$1") || { echo amd64; return 0; }
+    if grep -qx 'CONFIG_X86_32=y' "$f"; then echo i386
+    elif grep -qx 'CONFIG_ARM64=y' "$f"; then echo arm64
+    else echo amd64
+    fi
 }
 
 # guest_path REPO: the PATH a command in the VM runs with: the target's own
@@ -150,19 +144,26 @@ private_apt_init() {
 }
 
 # --- compilers -----------------------------------------------------------------------------
-# The major version of the gcc that built kernel RELEASE (from its config:
-# the unpacked package's, else installed headers'), or nothing.
-kernel_gcc_major() {
-    local rel=$1 f v
+# kernel_config RELEASE: the config of kernel RELEASE, the unpacked
+# package's, else installed headers'; status 1 when there is none.
+kernel_config() {
+    local rel=$1 f
     for f in "$kmemlab_cache/kernels/$rel/boot/config-$rel" \
              "$kmemlab_cache/kernels/$rel/lib/modules/$rel/config" \
              "/lib/modules/$rel/build/include/config/auto.conf"; do
-        [[ -r $f ]] || continue
-        v=$(sed -n 's/^CONFIG_GCC_VERSION=\([0-9]*\)$/\1/p' "$f")
-        [[ -n $v && $v != 0 ]] || return 0   # a clang-built kernel: no gcc
-        echo $((v / 10000))
-        return 0
+        [[ -r $f ]] && echo "$f" && return 0
     done
+    return 1
+}
+
+# The major version of the gcc that built kernel RELEASE (from its
+# config), or nothing.
+kernel_gcc_major() {
+    local f v
+    f=$(kernel_config "$1") || return 0
+    v=$(sed -n 's/^CONFIG_GCC_VERSION=\([0-9]*\)$/\1/p' "$f")
+    [[ -n $v && $v != 0 ]] || return 0   # a clang-built kernel: no gcc
+    echo $((v / 10000))
 }
 host_gcc_major() { gcc -dumpversion 2>/dev/null | cut -d. -f1; }
 

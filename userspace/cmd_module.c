@@ -4,11 +4,13 @@
  * rmmod do) and sysfs.
  */
 #include <dirent.h>
+#include <elf.h>
 #include <errno.h>
 #include <glob.h>
 #include <libgen.h>
 #include <limits.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -212,9 +214,12 @@ static int show_nodes(const struct cli *cli, long devices)
 static const char *ko_machine(const char *path)
 {
 	static const struct { uint16_t em; const char *name; } machines[] = {
-		{ 3, "i686" }, { 62, "x86_64" }, { 183, "aarch64" }, { 40, "arm" },
+		{ EM_386, "i686" }, { EM_X86_64, "x86_64" }, { EM_AARCH64, "aarch64" },
+		{ EM_ARM, "arm" },
 	};
-	unsigned char h[20];
+	/* e_machine lies at the same offset in 32- and 64-bit headers. */
+	const size_t at = offsetof(Elf32_Ehdr, e_machine);
+	unsigned char h[EI_NIDENT + 4];
 	FILE *f = fopen(path, "rb");
 	size_t i, n = 0;
 	uint16_t em;
@@ -223,9 +228,10 @@ static const char *ko_machine(const char *path)
 		n = fread(h, 1, sizeof(h), f);
 		fclose(f);
 	}
-	if (n < sizeof(h) || memcmp(h, "\177ELF", 4))
+	if (n < sizeof(h) || memcmp(h, ELFMAG, SELFMAG))
 		return "";
-	em = h[5] == 2 ? (uint16_t)(h[18] << 8 | h[19]) : (uint16_t)(h[19] << 8 | h[18]);
+	em = h[EI_DATA] == ELFDATA2MSB ? (uint16_t)(h[at] << 8 | h[at + 1]) :
+					(uint16_t)(h[at + 1] << 8 | h[at]);
 	for (i = 0; i < ARRAY_SIZE(machines); i++)
 		if (machines[i].em == em)
 			return machines[i].name;
