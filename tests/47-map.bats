@@ -48,22 +48,29 @@ col() { kmemlab query "$1" -o "$2" -n -r -b; }
 	assert_output --partial "no live allocation has that handle"
 }
 
-# The span of zone $1 in /proc/zoneinfo, "start_pfn end_pfn", node 0.
-zone_span() {
-	awk -v z="$1" '
-		$1 == "Node" && $2 == "0," { in_zone = ($4 == z) }
-		in_zone && $1 == "start_pfn:" { start = $2 }
-		in_zone && $1 == "spanned" { spanned = $2 }
-		END { print start, start + spanned }' /proc/zoneinfo
+# The spans of node 0's zones in /proc/zoneinfo, lines "zone start_pfn
+# end_pfn": read once, not once per run (an awk is a tenth of a second under
+# emulation, and a vmalloc area has up to one run per page).
+zone_spans() {
+	awk '
+		$1 == "Node" && $2 == "0," { zone = $4 }
+		$1 == "Node" && $2 != "0," { zone = "" }
+		zone != "" && $1 == "start_pfn:" { start[zone] = $2 }
+		zone != "" && $1 == "spanned" { spanned[zone] = $2 }
+		END { for (z in start) print z, start[z], start[z] + spanned[z] }' /proc/zoneinfo
 }
 
 @test "every run lies in the zone it names, as /proc/zoneinfo spans it" {
-	local h1 h2 h3 handle pfn len zone granule span n=0
+	local h1 h2 h3 handle pfn len zone granule lo hi n=0
+	local -A start end
+	while read -r zone lo hi; do
+		start[$zone]=$lo end[$zone]=$hi
+	done < <(zone_spans)
 	h1=$(alloc_handle --api vmalloc --size 1M)
 	h2=$(alloc_handle --api kmalloc --size 4k --gfp GFP_KERNEL,GFP_DMA)
 	h3=$(alloc_handle --api alloc_pages --order 2)
 	while read -r handle pfn len zone granule; do
-		read -r lo hi < <(zone_span "$zone")
+		lo=${start[$zone]:-} hi=${end[$zone]:-}
 		[[ -n $lo ]] || fail "no zone $zone in /proc/zoneinfo"
 		(( pfn >= lo && pfn + len <= hi )) ||
 			fail "handle $handle: run $pfn+$len outside $zone [$lo, $hi)"
