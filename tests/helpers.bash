@@ -56,9 +56,10 @@ alloc_handle() {
 	kmemlab alloc "$@" -o HANDLE -n -r
 }
 
-# Module-wide live counters, as the driver's sysfs shows them.
-live_allocs() { cat "$SYSDRV/live_allocs"; }
-live_bytes() { cat "$SYSDRV/live_bytes"; }
+# Module-wide live counters, as the driver's sysfs shows them (read, not
+# forked: the tests ask often).
+live_allocs() { local n; read -r n <"$SYSDRV/live_allocs" && echo "$n"; }
+live_bytes() { local n; read -r n <"$SYSDRV/live_bytes" && echo "$n"; }
 
 # Kernel log lines added since the last mark_dmesg.
 mark_dmesg() { dmesg | wc -l >"$BATS_TEST_TMPDIR/dmesg.mark"; }
