@@ -124,10 +124,13 @@ splat() {
 
 @test "the debug kernel's faults boot runs only when --boot names it" {
 	run -0 "$REPO/tests/check" --kver debug --out "$OUT"
-	assert_line --regexp "^boot default: "
+	assert_line --regexp "^boot suite-1: "
+	assert_line --regexp "^boot suite-2: "
+	assert_line --regexp "^boot suite-3: "
 	assert_line --regexp "^boot stress: "
+	refute_line --regexp "^boot default: "
 	refute_line --regexp "^boot faults: "
 	run -0 "$REPO/tests/check" --kver debug --out "$OUT" --boot faults
 	assert_line --regexp "^boot faults: 3 passed, 0 failed, 0 skipped"
-	refute_line --regexp "^boot (default|stress): "
+	refute_line --regexp "^boot (suite-[0-9]|stress): "
 }
