@@ -138,9 +138,7 @@ sites() { cat "$BATS_TEST_TMPDIR/sites"; }
 	local name value props tsize gfp args want n=0
 	while read -r name value props tsize gfp; do
 		[[ $tsize != - ]] || tsize=64
-		# What api_gfp picks, from the same table (one CLI call, not one per API).
-		if [[ "|$gfp|" == *"|GFP_KERNEL|"* ]]; then gfp=$KERNEL; else gfp=0; fi
-		args=(alloc api=$((value)) context=1 size="$tsize" gfp="$gfp")
+		args=(alloc api=$((value)) context=1 size="$tsize" gfp="$(gfp_default "$gfp")")
 		# 2 sites each (the handle, the registry slot), +2 for a new
 		# kmem_cache (its bookkeeping and the cache), +1 for a devm API
 		# (its action).

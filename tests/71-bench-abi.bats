@@ -86,9 +86,7 @@ assert_complete() {
 		[[ ,$props, == *,no-bench,* ]] && continue
 		size=$((max < 4096 ? max : 4096))
 		[[ $tsize == - ]] || size=$tsize
-		# What api_gfp picks, from the same table (one CLI call, not one per API).
-		if [[ "|$gfp|" == *"|GFP_KERNEL|"* ]]; then gfp=$(uapi KMEMLAB_GFP_KERNEL); else gfp=0; fi
-		bench api=$((value)) context=1 size="$size" gfp="$gfp" \
+		bench api=$((value)) context=1 size="$size" gfp="$(gfp_default "$gfp")" \
 			pattern=1 threads=1 iterations=200
 		assert_complete 200
 		n=$((n + 1))

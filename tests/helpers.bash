@@ -81,11 +81,16 @@ uapi_raw() {
 # suffixes dropped. Only numbers, operators and parentheses: a value that
 # names another constant (or a macro) is none, and the status is 1.
 uapi_eval() {
-	local v=${1%%/\**}
-	v=${v//ULL/}
-	v=${v//U/}
-	[[ $v =~ ^[[:space:]0-9a-fA-Fx()\<\>\|\&~+*-]+$ ]] || return 1
-	UAPI_VALUE=$((v))
+	uapi_strip "$1"
+	[[ $UAPI_VALUE =~ ^[[:space:]0-9a-fA-Fx()\<\>\|\&~+*-]+$ ]] || return 1
+	UAPI_VALUE=$((UAPI_VALUE))
+}
+
+# UAPI_VALUE=the raw value $1 without its comment and integer suffixes.
+uapi_strip() {
+	UAPI_VALUE=${1%%/\**}
+	UAPI_VALUE=${UAPI_VALUE//ULL/}
+	UAPI_VALUE=${UAPI_VALUE//U/}
 }
 
 # Every numeric constant, evaluated once per run into a file that each test
@@ -115,10 +120,8 @@ uapi() {
 	# Not a plain number: as the header spells it, evaluated by bash.
 	v=$(uapi_raw | awk -v n="$1" '$1 == n { $1 = ""; print; exit }')
 	[[ -n $v ]] || { echo "uapi: no $1 in the header" >&2; return 1; }
-	v=${v%%/\**}
-	v=${v//ULL/}
-	v=${v//U/}
-	echo $((v))
+	uapi_strip "$v"
+	echo $((UAPI_VALUE))
 }
 
 # "abi-probe CMD ARGS... ?reason ?rarg ?rvalue" must print ERRNO with the
@@ -142,9 +145,13 @@ apis_here() {
 # picks it from the driver's description: GFP_KERNEL where the API takes it,
 # nothing where it takes no base type.
 api_gfp() {
-	local gfp
-	gfp=$(kmemlab apis -o NAME,GFP -n -r | awk -v a="$1" '$1 == a { print $2 }')
-	if [[ "|$gfp|" == *"|GFP_KERNEL|"* ]]; then uapi KMEMLAB_GFP_KERNEL; else echo 0; fi
+	gfp_default "$(kmemlab apis -o NAME,GFP -n -r | awk -v a="$1" '$1 == a { print $2 }')"
+}
+
+# The same from an API's GFP column ("GFP_KERNEL|GFP_ATOMIC|..."), for a
+# loop that already read it with the apis table.
+gfp_default() {
+	if [[ "|$1|" == *"|GFP_KERNEL|"* ]]; then uapi KMEMLAB_GFP_KERNEL; else echo 0; fi
 }
 
 # Skip the test unless the running kernel has API $1, with the driver's
