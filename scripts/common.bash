@@ -182,15 +182,24 @@ host_builds_for() {
 # lock_cache: hold the cache's lock until this process exits, so that two
 # setups never build the same entry at once (the second waits, then finds
 # it built). Taken only by a writer with work to do; readers need none, as
-# entries appear whole.
+# entries appear whole. A script run by the lock's holder (scripts/setup
+# runs scripts/debug-kernel) inherits the locked descriptor and its number
+# in KMEMLAB_LOCK_FD: it already holds the lock, and waiting for it would
+# wait for itself.
 lock_cache() {
     [[ -z ${kmemlab_lock_fd:-} ]] || return 0
     mkdir -p "$kmemlab_cache"
+    local held=${KMEMLAB_LOCK_FD:-}
+    if [[ $held =~ ^[0-9]+$ && /proc/self/fd/$held -ef $kmemlab_cache/setup.lock ]]; then
+        kmemlab_lock_fd=$held
+        return 0
+    fi
     exec {kmemlab_lock_fd}>"$kmemlab_cache/setup.lock"
     if ! flock -n "$kmemlab_lock_fd"; then
         echo "${0##*/}: waiting for another setup that holds $kmemlab_cache/setup.lock" >&2
         flock "$kmemlab_lock_fd"
     fi
+    export KMEMLAB_LOCK_FD=$kmemlab_lock_fd
 }
 
 # --- packages and the kernel's source ----------------------------------------------
