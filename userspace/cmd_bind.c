@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * kmemlab bind, unbind: attach a kmemlab.N platform device to the driver or
- * detach it (devres then frees its device-managed memory).
+ * kmemlab bind, unbind: attach a kmemlab.N platform device, or one bound from
+ * a device-tree node, to the driver or detach it (devres then frees its
+ * device-managed memory).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -9,28 +10,30 @@
 #include <string.h>
 
 #include "cli.h"
+#include "parse.h"
 #include "sysfs.h"
 
 /* Bind (@bind) or unbind the device named by the argument. */
 static int bind_op(struct cli *cli, int argc, char **argv, bool bind)
 {
 	const char *attr = bind ? SYS_DRIVER_DIR "/bind" : SYS_DRIVER_DIR "/unbind";
-	char name[32], hint[64];
+	char name[256], hint[300];
 	unsigned int id;
 	int err;
 
 	cli_args(cli, argc, argv, 1, 1);
-	id = cli_device(cli, "device", argv[optind]);
-	snprintf(name, sizeof(name), DEVICE_NAME_FMT, id);
-	snprintf(hint, sizeof(hint), "kmemlab %s %u", bind ? "unbind" : "bind", id);
+	/* a number, or a device's sysfs name (a device-tree device's) */
+	if (parse_device(argv[optind], &id) && !pdev_ours(argv[optind]))
+		cli_device(cli, "device", argv[optind]);	/* says what is wrong */
 	if (!module_present())
 		return err_fail(cli->cmd, ENOENT, "kmemlab load", "kmemlab is not loaded");
 	if (!path_exists(SYS_DRIVER_DIR))
 		return err_fail(cli->cmd, ENOENT, NULL, "the kmemlab driver is not registered");
-	if (!device_exists(id))
+	if (pdev_of_arg(argv[optind], name, sizeof(name)))
 		return err_fail(cli->cmd, ENODEV, "'kmemlab status' lists the devices",
 				"no such device %s", name);
-	if (device_bound(id) == bind)
+	snprintf(hint, sizeof(hint), "kmemlab %s %s", bind ? "unbind" : "bind", name);
+	if (pdev_bound(name) == bind)
 		return err_fail(cli->cmd, bind ? EBUSY : ENODEV, hint, "%s is %s bound",
 				name, bind ? "already" : "not");
 	err = sysfs_write(attr, name);
@@ -58,7 +61,7 @@ static int run_unbind(struct cli *cli, int argc, char **argv)
 const struct cmd cmd_bind = {
 	.name = "bind",
 	.args = "DEVICE",
-	.summary = "bind a device (N, kmemlab.N or /dev/kmemlabN) to the driver",
+	.summary = "bind a device (N, kmemlab.N, /dev/kmemlabN or a device-tree device's name) to the driver",
 	.run = run_bind,
 };
 

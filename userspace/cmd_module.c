@@ -451,15 +451,15 @@ static void out_sysfs_u64(struct out_table *t, size_t col, const char *path)
 		out_u64(t, col, v);
 }
 
-/* Cell @col from device @id's attribute @attr, or else @alt. */
-static void out_device_u64(struct out_table *t, size_t col, unsigned int id,
+/* Cell @col from device @name's attribute @attr, or else @alt. */
+static void out_device_u64(struct out_table *t, size_t col, const char *name,
 			   const char *attr, const char *alt)
 {
 	char path[PATH_MAX];
 
-	device_path(id, attr, path, sizeof(path));
+	snprintf(path, sizeof(path), SYS_DEVICES_DIR "/%s/%s", name, attr);
 	if (!path_exists(path))
-		device_path(id, alt, path, sizeof(path));
+		snprintf(path, sizeof(path), SYS_DEVICES_DIR "/%s/%s", name, alt);
 	out_sysfs_u64(t, col, path);
 }
 
@@ -528,30 +528,40 @@ static void status_params(struct out_table *t)
 	free(names);
 }
 
-static void status_device(struct out_table *t, unsigned int id)
+static void status_device(struct out_table *t, const char *name)
 {
-	char name[32], node[64];
+	char node[64];
+	bool has_node = !pdev_node(name, node, sizeof(node));
 
-	snprintf(name, sizeof(name), DEVICE_NAME_FMT, id);
-	node_path(id, node, sizeof(node));
 	out_row(t);
 	out_str(t, DC_DEVICE, name);
-	out_str(t, DC_NODE, path_exists(node) ? node : NULL);
-	out_bool(t, DC_BOUND, device_bound(id));
-	out_device_u64(t, DC_ALLOCS, id, "live_allocs", "live/allocs");
-	out_device_u64(t, DC_BYTES, id, "live_bytes", "live/bytes");
+	out_str(t, DC_NODE, has_node && path_exists(node) ? node : NULL);
+	out_bool(t, DC_BOUND, pdev_bound(name));
+	out_device_u64(t, DC_ALLOCS, name, "live_allocs", "live/allocs");
+	out_device_u64(t, DC_BYTES, name, "live_bytes", "live/bytes");
 }
 
+/* The module's own kmemlab.N devices, then any other (device-tree) one. */
 static void status_devices(struct out_table *t)
 {
 	unsigned int *ids = NULL;
+	char **others = NULL, name[32];
 	size_t count = 0;
 
-	if (device_list(&ids, &count))
-		return;
-	for (size_t i = 0; i < count; i++)
-		status_device(t, ids[i]);
-	free(ids);
+	if (!device_list(&ids, &count)) {
+		for (size_t i = 0; i < count; i++) {
+			snprintf(name, sizeof(name), DEVICE_NAME_FMT, ids[i]);
+			status_device(t, name);
+		}
+		free(ids);
+	}
+	if (!pdev_others(&others, &count)) {
+		for (size_t i = 0; i < count; i++) {
+			status_device(t, others[i]);
+			free(others[i]);
+		}
+		free(others);
+	}
 }
 
 static int print_status(struct cli *cli, struct kmod_module *mod, int state)

@@ -82,41 +82,112 @@ void device_path(unsigned int id, const char *attr, char *buf, size_t len)
 
 bool device_exists(unsigned int id)
 {
-	char path[PATH_MAX];
+	char name[32];
 
-	device_path(id, NULL, path, sizeof(path));
-	return path_exists(path);
+	snprintf(name, sizeof(name), DEVICE_NAME_FMT, id);
+	return pdev_exists(name);
 }
 
 bool device_bound(unsigned int id)
 {
-	char path[PATH_MAX], target[PATH_MAX];
-	ssize_t n;
+	char name[32];
 
-	device_path(id, "driver", path, sizeof(path));
-	n = readlink(path, target, sizeof(target) - 1);
+	snprintf(name, sizeof(name), DEVICE_NAME_FMT, id);
+	return pdev_bound(name);
+}
+
+/* The last component of link @path, in @buf; false when it is no link. */
+static bool link_base(const char *path, char *buf, size_t len)
+{
+	char target[PATH_MAX];
+	ssize_t n = readlink(path, target, sizeof(target) - 1);
+
 	if (n < 0)
 		return false;
 	target[n] = '\0';
-	return !strcmp(basename(target), KMEMLAB_MODULE);
+	snprintf(buf, len, "%s", basename(target));
+	return true;
+}
+
+bool pdev_exists(const char *name)
+{
+	char path[PATH_MAX];
+
+	if (!*name || strchr(name, '/') || !strcmp(name, ".") || !strcmp(name, ".."))
+		return false;
+	snprintf(path, sizeof(path), SYS_DEVICES_DIR "/%s", name);
+	return path_exists(path);
+}
+
+bool pdev_bound(const char *name)
+{
+	char path[PATH_MAX], drv[64];
+
+	snprintf(path, sizeof(path), SYS_DEVICES_DIR "/%s/driver", name);
+	return link_base(path, drv, sizeof(drv)) && !strcmp(drv, KMEMLAB_MODULE);
+}
+
+bool pdev_ours(const char *name)
+{
+	char path[PATH_MAX], alias[256];
+
+	if (!pdev_exists(name))
+		return false;
+	snprintf(path, sizeof(path), SYS_DEVICES_DIR "/%s/modalias", name);
+	if (sysfs_read(path, alias, sizeof(alias)))
+		return false;
+	/* "platform:kmemlab", or "of:NkmemlabT(null)Ckmemlab,lab" */
+	return !strcmp(alias, "platform:" KMEMLAB_MODULE) ||
+	       strstr(alias, "C" KMEMLAB_OF_COMPATIBLE) != NULL;
+}
+
+int pdev_of_arg(const char *arg, char *name, size_t len)
+{
+	char path[PATH_MAX];
+	unsigned int id;
+
+	if (!parse_device(arg, &id)) {
+		snprintf(name, len, DEVICE_NAME_FMT, id);
+		if (pdev_exists(name))
+			return 0;
+		/* the node of a device the module did not register itself */
+		snprintf(path, sizeof(path), SYS_CLASS_DIR "/" KMEMLAB_MODULE "%u/device", id);
+		return link_base(path, name, len) ? 0 : -ENODEV;
+	}
+	if (!pdev_ours(arg))
+		return -ENODEV;
+	snprintf(name, len, "%s", arg);
+	return 0;
+}
+
+int pdev_node(const char *name, char *buf, size_t len)
+{
+	char dir[PATH_MAX];
+	struct dirent *de;
+	unsigned int node;
+	int err = -ENOENT;
+	DIR *d;
+
+	snprintf(dir, sizeof(dir), SYS_DEVICES_DIR "/%s/" KMEMLAB_MODULE, name);
+	d = opendir(dir);
+	while (d && err && (de = readdir(d)))
+		if (!strncmp(de->d_name, KMEMLAB_MODULE, strlen(KMEMLAB_MODULE)) &&
+		    sscanf(de->d_name + strlen(KMEMLAB_MODULE), "%u", &node) == 1) {
+			snprintf(buf, len, KMEMLAB_NODE_FMT, node);
+			err = 0;
+		}
+	if (d)
+		closedir(d);
+	return err;
 }
 
 void node_path(unsigned int id, char *buf, size_t len)
 {
-	char dir[PATH_MAX];
-	struct dirent *de;
-	unsigned int node = id;
-	DIR *d;
+	char name[32];
 
-	device_path(id, KMEMLAB_MODULE, dir, sizeof(dir));
-	d = opendir(dir);
-	while (d && (de = readdir(d)))
-		if (!strncmp(de->d_name, KMEMLAB_MODULE, strlen(KMEMLAB_MODULE)) &&
-		    sscanf(de->d_name + strlen(KMEMLAB_MODULE), "%u", &node) == 1)
-			break;
-	if (d)
-		closedir(d);
-	snprintf(buf, len, KMEMLAB_NODE_FMT, node);
+	snprintf(name, sizeof(name), DEVICE_NAME_FMT, id);
+	if (pdev_node(name, buf, len))
+		snprintf(buf, len, KMEMLAB_NODE_FMT, id);
 }
 
 #define NODE_POLL_MS	20
@@ -155,6 +226,56 @@ static int add_device(const char *name, unsigned int **ids, size_t *count)
 		return -ENOMEM;
 	grown[(*count)++] = id;
 	*ids = grown;
+	return 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int pdev_others(char ***names, size_t *count)
+{
+	DIR *d = opendir(SYS_DEVICES_DIR);
+	char **list = NULL, **grown;
+	struct dirent *de;
+	size_t n = 0;
+	int err = 0;
+
+	*names = NULL;
+	*count = 0;
+	if (!d)
+		return -errno;
+	while ((de = readdir(d))) {
+		unsigned int id;
+
+		if ((!strncmp(de->d_name, "kmemlab.", 8) && !parse_device(de->d_name, &id)) ||
+		    !pdev_ours(de->d_name))
+			continue;
+		grown = realloc(list, (n + 1) * sizeof(*list));
+		if (!grown) {
+			err = -ENOMEM;
+			break;
+		}
+		list = grown;
+		list[n] = strdup(de->d_name);
+		if (!list[n]) {
+			err = -ENOMEM;
+			break;
+		}
+		n++;
+	}
+	closedir(d);
+	if (err) {
+		while (n)
+			free(list[--n]);
+		free(list);
+		return err;
+	}
+	if (n)
+		qsort(list, n, sizeof(*list), cmp_str);
+	*names = list;
+	*count = n;
 	return 0;
 }
 
