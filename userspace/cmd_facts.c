@@ -52,6 +52,7 @@ static const struct out_col fact_cols[] = {
 	[FC_ERRNO] = { "ERRNO", OUT_STR, 0, 0, "errno of the first failure or refusal" },
 	[FC_KMALLOC_MAX_CACHE] = { "KMALLOC-MAX-CACHE-SIZE", OUT_SIZE, 0, RIGHT,
 				   "KMALLOC_MAX_CACHE_SIZE" },
+	[FC_PAGE_SIZE] = { "PAGE-SIZE", OUT_SIZE, 0, RIGHT, "PAGE_SIZE" },
 	[FC_ORDER] = { "ORDER", OUT_NUM, 0, RIGHT,
 		       "page order of a kmalloc above KMALLOC_MAX_CACHE_SIZE" },
 	[FC_WORST_RATIO] = { "WORST-RATIO", OUT_RATIO, 0, RIGHT,
@@ -95,8 +96,9 @@ static const struct out_colset claim_columns = { fact_cols, FC_CLAIM + 1, NULL }
 static const struct fact facts[] = {
 	{ "kmalloc-max", "kmalloc cannot allocate more than 128 KB",
 	  fact_kmalloc_max, 0 },
-	{ "kmalloc-large", "kmalloc requests above KMALLOC_MAX_CACHE_SIZE bypass "
-	  "the slab caches", fact_kmalloc_large, 0 },
+	{ "kmalloc-large", "kmalloc requests above KMALLOC_MAX_CACHE_SIZE, two "
+	  "pages (1 << (PAGE_SHIFT + 1)), bypass the slab caches",
+	  fact_kmalloc_large, 0 },
 	{ "kmalloc-rounding", "kmalloc rounds up to a size class, at most 2x the "
 	  "request; the smallest object is KMALLOC_MIN_SIZE bytes",
 	  fact_kmalloc_rounding, 0 },

@@ -58,7 +58,7 @@ int fact_kmalloc_max(struct lab *lab, struct finding *f)
 
 int fact_kmalloc_large(struct lab *lab, struct finding *f)
 {
-	uint64_t max = lab->info.kmalloc_max_cache_size;
+	uint64_t max = lab->info.kmalloc_max_cache_size, page = lab->info.page_size;
 	struct kmemlab_report at, above;
 	int err;
 
@@ -68,12 +68,15 @@ int fact_kmalloc_large(struct lab *lab, struct finding *f)
 	if (err)
 		return err;
 	out_u64(f->t, FC_KMALLOC_MAX_CACHE, max);
+	out_u64(f->t, FC_PAGE_SIZE, page);
 	if (above.backing == KMEMLAB_BACKING_PAGES)
 		out_u64(f->t, FC_ORDER, above.order);
 	return found(f, at.backing == KMEMLAB_BACKING_SLAB &&
-		     above.backing == KMEMLAB_BACKING_PAGES ? HOLDS : DOES_NOT_HOLD,
-		     "%s (KMALLOC_MAX_CACHE_SIZE): %s; %s + 1 B: %s",
-		     SZ(max), BACKING(&at), SZ(max), BACKING(&above));
+		     above.backing == KMEMLAB_BACKING_PAGES && max == 2 * page ?
+		     HOLDS : DOES_NOT_HOLD,
+		     "%s (KMALLOC_MAX_CACHE_SIZE, %s PAGE_SIZE): %s; %s + 1 B: %s",
+		     SZ(max), max == 2 * page ? "2 x" : "not 2 x", BACKING(&at), SZ(max),
+		     BACKING(&above));
 }
 
 /* Both sides of every size-class boundary up to 8 KiB. */
