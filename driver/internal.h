@@ -38,10 +38,12 @@
 
 /*
  * At least sizeof(struct devres), which devm_kmalloc() puts before the data
- * in the same kmalloc object (private to drivers/base/devres.c: 40 bytes on
- * 64-bit in 6.1 and 6.12).
+ * in the same kmalloc object (private to drivers/base/devres.c): a 40-byte
+ * devres_node on 64-bit, the data after it aligned to ARCH_KMALLOC_MINALIGN
+ * (6.1) or ARCH_DMA_MINALIGN (6.5 on), which is never smaller. 40 bytes on
+ * x86_64, 128 on arm64, whose ARCH_DMA_MINALIGN is 128.
  */
-#define KMEMLAB_DEVRES_MAX	64
+#define KMEMLAB_DEVRES_MAX	ALIGN(64, ARCH_DMA_MINALIGN)
 
 struct kmemlab_buf;
 struct kmemlab_dev;
