@@ -114,12 +114,11 @@ ALLOC=(alloc api=1 context=1 size=64 gfp=1)
 }
 
 @test "an allocation the allocator refuses is ENOMEM, quietly" {
-	local i rc=0
+	local i
+	# One order-10 block more than ZONE_DMA manages cannot all succeed.
+	dma_exhaustion
 	mark_dmesg
-	# ZONE_DMA is 16 MiB: four 4 MiB blocks from it cannot all succeed
-	# (with the GFP_DMA quota out of the way).
-	echo $((32 << 20)) >/sys/module/kmemlab/parameters/dma_max_bytes
-	for i in 1 2 3 4; do
+	for ((i = 0; i < DMA_BLOCKS; i++)); do
 		run kmemlab alloc --api alloc_pages --order 10 --gfp 'GFP_KERNEL|GFP_DMA'
 		[[ $status -eq 0 ]] || break
 	done

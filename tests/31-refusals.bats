@@ -341,13 +341,13 @@ teardown() {
 
 @test "reason ALLOCATOR: the allocator returned NULL (ZONE_DMA exhausted)" {
 	local i
-	echo $((32 << 20)) >"$PARAMS/dma_max_bytes"
-	for i in 1 2 3 4 5; do
-		probe_alloc alloc_pages context=1 size=$((4 << 20)) gfp=$((1 | $(uapi KMEMLAB_GFP_DMA)))
+	dma_exhaustion
+	for ((i = 0; i < DMA_BLOCKS; i++)); do
+		probe_alloc alloc_pages context=1 size="$DMA_BLOCK" gfp=$((1 | $(uapi KMEMLAB_GFP_DMA)))
 		[[ $output == OK* ]] || break
 	done
 	assert_refusal ENOMEM ALLOCATOR
-	run -1 kmemlab alloc --api alloc_pages --size 4M --gfp 'GFP_KERNEL|GFP_DMA'
+	run -1 kmemlab alloc --api alloc_pages --size "$DMA_BLOCK" --gfp 'GFP_KERNEL|GFP_DMA'
 	assert_output --partial "ENOMEM: the allocator returned NULL: GFP_DMA limits it to one small zone"
 }
 

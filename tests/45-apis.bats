@@ -177,9 +177,14 @@ load helpers
 	run -0 kmemlab alloc --api alloc_pages --order 0 --gfp GFP_HIGHUSER
 }
 
+# The cg twin of the cache a plain kmalloc of that size takes
+# (kmalloc-cg-64 on x86, kmalloc-cg-128 where KMALLOC_MIN_SIZE is 128).
 @test "__GFP_ACCOUNT kmalloc comes from the memcg-charged kmalloc-cg cache" {
+	local plain
+	plain=$(kmemlab alloc --api kmalloc --size 64 -o CACHE -n -r)
+	[[ $plain == kmalloc-[0-9]* ]] || fail "kmalloc of 64 B from $plain"
 	run -0 kmemlab alloc --api kmalloc --size 64 --gfp 'GFP_KERNEL|__GFP_ACCOUNT' -o CACHE -n -r
-	assert_output "kmalloc-cg-64"
+	assert_output "kmalloc-cg-${plain#kmalloc-}"
 }
 
 @test "__GFP_NOFAIL is taken up to order 1 and refused above it" {

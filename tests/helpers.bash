@@ -61,6 +61,37 @@ alloc_handle() {
 live_allocs() { local n; read -r n <"$SYSDRV/live_allocs" && echo "$n"; }
 live_bytes() { local n; read -r n <"$SYSDRV/live_bytes" && echo "$n"; }
 
+# Field $1 of kmemlab info's "info" record (JSON key: page-size,
+# kmalloc-min-size, ...), in bytes.
+kinfo() { kmemlab info -J | jq -e --arg k "$1" '.info[0][$k]'; }
+
+# ZONE_DMA of node 0, from /proc/zoneinfo: sets DMA_END (the byte where it
+# ends) and DMA_MANAGED (the bytes it manages); fails where there is no
+# such zone. ISA's 16 MiB on x86; on arm64 what the machine's DMA limits
+# make it (all memory below 4 GiB on QEMU's virt).
+dma_zone() {
+	read -r DMA_END DMA_MANAGED < <(awk -v p="$(getconf PAGESIZE)" '
+		$1 == "Node" { z = ($2 == "0," ? $4 : "") }
+		z == "DMA" && $1 == "start_pfn:" { s = $2 }
+		z == "DMA" && $1 == "spanned" { n = $2; seen = 1 }
+		z == "DMA" && $1 == "managed" { m = $2 }
+		END { if (seen) printf "%d %d\n", (s + n) * p, m * p }' /proc/zoneinfo)
+	[[ -n $DMA_END ]]
+}
+
+# Order-10 blocks enough to exhaust ZONE_DMA, one more than it manages:
+# sets DMA_BLOCK (bytes) and DMA_BLOCKS, and raises the GFP_DMA quota
+# (dma_max_bytes) out of their way; skips the test where that is more
+# than 8 blocks (arm64: a zone of gigabytes) or there is no ZONE_DMA.
+dma_exhaustion() {
+	dma_zone || skip "no ZONE_DMA in /proc/zoneinfo"
+	DMA_BLOCK=$(($(getconf PAGESIZE) << 10))
+	DMA_BLOCKS=$((DMA_MANAGED / DMA_BLOCK + 1))
+	((DMA_BLOCKS <= 8)) ||
+		skip "ZONE_DMA manages $((DMA_MANAGED >> 20)) MiB here (/proc/zoneinfo): $DMA_BLOCKS blocks of order 10 to exhaust it"
+	echo $(((DMA_BLOCKS + 1) * DMA_BLOCK)) >/sys/module/kmemlab/parameters/dma_max_bytes
+}
+
 # Kernel log lines added since the last mark_dmesg.
 mark_dmesg() { dmesg | wc -l >"$BATS_TEST_TMPDIR/dmesg.mark"; }
 new_dmesg() { dmesg | tail -n +"$(($(cat "$BATS_TEST_TMPDIR/dmesg.mark") + 1))"; }
