@@ -37,6 +37,8 @@ static u32 kmemlab_seen(void)
 		seen |= KMEMLAB_SEEN_IN_HARDIRQ;
 	if (irqs_disabled())
 		seen |= KMEMLAB_SEEN_IRQS_DISABLED;
+	if (!IS_ENABLED(CONFIG_PREEMPT_COUNT))
+		seen |= KMEMLAB_SEEN_NO_PREEMPT_COUNT;
 	return seen;
 }
 

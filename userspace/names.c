@@ -234,6 +234,9 @@ static const struct name_row seen_rows[] = {
 	{ "softirq", NULL, KMEMLAB_SEEN_IN_SOFTIRQ, 0, "in_serving_softirq()", NULL },
 	{ "hardirq", NULL, KMEMLAB_SEEN_IN_HARDIRQ, 0, "in_hardirq()", NULL },
 	{ "irqs-off", NULL, KMEMLAB_SEEN_IRQS_DISABLED, 0, "irqs_disabled()", NULL },
+	{ "no-preempt-count", NULL, KMEMLAB_SEEN_NO_PREEMPT_COUNT, 0,
+	  "the kernel keeps no preempt count (CONFIG_PREEMPT_COUNT off): preemptible() "
+	  "cannot tell", NULL },
 };
 const struct name_table seen_names = TABLE("context bit", seen_rows, true, NULL);
 

@@ -242,6 +242,8 @@ enum kmemlab_zone {
 #define KMEMLAB_SEEN_IN_SOFTIRQ		(1U << 2)	/* in_serving_softirq() */
 #define KMEMLAB_SEEN_IN_HARDIRQ		(1U << 3)	/* in_hardirq() */
 #define KMEMLAB_SEEN_IRQS_DISABLED	(1U << 4)	/* irqs_disabled() */
+/* The kernel keeps no preempt count: preemptible() is always false there. */
+#define KMEMLAB_SEEN_NO_PREEMPT_COUNT	(1U << 5)	/* !CONFIG_PREEMPT_COUNT */
 
 #define KMEMLAB_NAME_LEN	32
 /* The longest kmem_cache name a caller may give (the kernel adds a prefix). */
