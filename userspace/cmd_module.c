@@ -201,6 +201,11 @@ static int show_nodes(const struct cli *cli, long devices)
 
 	if (devices == 0)
 		return EXIT_SUCCESS;
+	/* Registered but not bound: the probe failed, and said why. */
+	if (device_exists(last) && !device_bound(last))
+		return err_fail(cli->cmd, ENODEV, "dmesg says why",
+				"kmemlab is loaded, but kmemlab.%u is not bound: the "
+				"driver's probe failed", last);
 	if (!node_wait(last, NODE_WAIT_MS))
 		return err_fail(cli->cmd, ETIMEDOUT,
 				"is devtmpfs mounted on /dev? 'kmemlab status' shows the devices",

@@ -121,8 +121,9 @@ static const struct api_row api_rows[] = {
 	  SLAB | PAGES, "devm_kfree" },
 	{ { "dma_alloc_coherent", NULL, KMEMLAB_API_DMA_ALLOC_COHERENT, 0,
 	    "dma_alloc_coherent(): zeroed pages within the device's DMA mask, "
-	    "mapped for it", NULL },
-	  PAGES, "dma_free_coherent" },
+	    "mapped for it; for a device that is not cache-coherent (arm64's "
+	    "platform devices) mapped again, uncached, in the vmalloc area", NULL },
+	  PAGES | VMALLOC, "dma_free_coherent" },
 	{ { "kmalloc_nolock", NULL, KMEMLAB_API_KMALLOC_NOLOCK, 0,
 	    "kmalloc_nolock(): a slab object from any context, failing rather "
 	    "than spinning on a lock (Linux 6.18)", NULL },
