@@ -18,8 +18,10 @@
 #                     $(DESTDIR)/usr/src/kmemlab-<version>
 #   make clean
 #
-# KVER picks the kernel series (6.1, the default, 6.12 or 7.2, or debug: the
-# KASAN/kmemleak/lockdep kernel scripts/debug-kernel builds once): the module
+# KVER picks the target, a kernel series on an architecture (6.1, the
+# default, 6.12, 7.2, 6.1-i386, 6.1-arm64, 6.12-arm64-16k: scripts/kernel
+# --list; or debug: the KASAN/kmemleak/lockdep kernel scripts/debug-kernel
+# builds once): the module
 # is built against that kernel's headers into build/<release>/, so modules
 # for several kernels coexist, and make check boots that kernel. KRELEASE
 # (default: the release scripts/kernel resolves KVER to, e.g. what `uname -r`
@@ -29,7 +31,8 @@
 # ~/.cache/kmemlab), outside the tree. The module is built by the kernel's
 # own compiler: the host's gcc when it is the one (6.1, 6.12 on bookworm),
 # else scripts/kbuild builds in a chroot of the kernel's suite (7.2: sid's
-# gcc-16). The CLI and the test tools are always the host's.
+# gcc-16). The CLI and the test tools are the host's, and for a target of
+# another architecture also built in its chroot (see cli and tools below).
 
 KVER ?= 6.1
 KRELEASE ?=

@@ -33,13 +33,16 @@ kmemlab_cache=${KMEMLAB_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kmemlab}
 # private apt configuration of its suites and architecture (see
 # private_apt). A target of another architecture than the host's builds
 # and runs in a chroot of its suite (scripts/setup), which is also the
-# guest's root filesystem (tests/vm/run).
+# guest's root filesystem (tests/vm/run); the host runs that chroot's
+# programs itself (i386) or through qemu-user and binfmt_misc (arm64).
 kmemlab_host_arch=amd64
 kmemlab_series_table="
-6.1       bookworm                    amd64  linux-image-amd64
-6.12      bookworm,bookworm-security  amd64  linux-image-6.12-amd64
-7.2       sid                         amd64  linux-image-amd64
-6.1-i386  bookworm,bookworm-security  i386   linux-image-686-pae
+6.1             bookworm                    amd64  linux-image-amd64
+6.12            bookworm,bookworm-security  amd64  linux-image-6.12-amd64
+7.2             sid                         amd64  linux-image-amd64
+6.1-i386        bookworm,bookworm-security  i386   linux-image-686-pae
+6.1-arm64       bookworm,bookworm-security  arm64  linux-image-arm64
+6.12-arm64-16k  trixie,trixie-security      arm64  linux-image-arm64-16k
 "
 kmemlab_mirror=http://deb.debian.org/debian
 kmemlab_keyring=/usr/share/keyrings/debian-archive-keyring.gpg
