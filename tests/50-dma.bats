@@ -30,7 +30,7 @@ dma_json() {
 	# lowmem, under 1 GiB, and kmalloc memory never lies beyond the mask.
 	end=$(awk -v p="$(getconf PAGESIZE)" '/^Node/ { z = ($NF == "Normal") }
 		z && $1 == "spanned" { n = $2 } z && $1 == "start_pfn:" { s = $2 }
-		END { printf "%d", (s + n) * p }' /proc/zoneinfo)
+		END { printf "%.0f", (s + n) * p }' /proc/zoneinfo)
 	((end > 1 << 32)) || skip "ZONE_NORMAL ends at $end bytes, below 4 GiB: no kmalloc memory lies beyond the 32-bit mask"
 	h=$(alloc_handle --api kmalloc --size 64k)
 	run -0 kmemlab query "$h" -J -O

@@ -75,7 +75,7 @@ dma_zone() {
 		z == "DMA" && $1 == "start_pfn:" { s = $2 }
 		z == "DMA" && $1 == "spanned" { n = $2; seen = 1 }
 		z == "DMA" && $1 == "managed" { m = $2 }
-		END { if (seen) printf "%d %d\n", (s + n) * p, m * p }' /proc/zoneinfo)
+		END { if (seen) printf "%.0f %.0f\n", (s + n) * p, m * p }' /proc/zoneinfo)
 	[[ -n $DMA_END ]]
 }
 

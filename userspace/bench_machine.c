@@ -72,16 +72,36 @@ static int detect_virt(char *buf, size_t len)
 }
 
 /*
- * What runs this kernel: systemd-detect-virt where it is installed (the
- * kernel and the CPU's hypervisor leaves, which it knows best); else KVM
- * guests have the kvm-clock clocksource, QEMU's TCG names itself in the
- * CPU model, other hypervisors set the CPU's hypervisor flag.
+ * QEMU's arm64 "max" CPU under TCG: MIDR implementer 0 ("reserved for
+ * software use") and part number 'Q' (0x051), set by QEMU so that no guest
+ * takes it for a real core. Without firmware tables on its virt machine,
+ * systemd-detect-virt has nothing else to go by and says "none".
+ */
+static bool arm64_tcg(void)
+{
+	char buf[32];
+
+	cpuinfo("CPU implementer", buf, sizeof(buf));
+	if (strcmp(buf, "0x00"))
+		return false;
+	cpuinfo("CPU part", buf, sizeof(buf));
+	return !strcmp(buf, "0x051");
+}
+
+/*
+ * What runs this kernel: QEMU's arm64 TCG CPU by its ID; systemd-detect-virt
+ * where it is installed (the kernel and the CPU's hypervisor leaves, which
+ * it knows best); else KVM guests have the kvm-clock clocksource, QEMU's
+ * TCG names itself in the x86 CPU model, other hypervisors set the CPU's
+ * hypervisor flag.
  */
 static const char *accelerator(const char *model)
 {
 	static char virt[64];
 	char buf[1024];
 
+	if (arm64_tcg())
+		return "QEMU TCG";
 	if (!detect_virt(virt, sizeof(virt))) {
 		if (!strcmp(virt, "kvm"))
 			return "KVM";
