@@ -1,6 +1,38 @@
 # Shared by every kmemlab Bats file. Runs in the test VM (tests/guest-suite
 # puts the CLI and the test tools on PATH).
 bats_require_minimum_version 1.5.0
+# Loading this file and the libraries defines functions and sets a few
+# variables: nothing that needs the trap's stack traces (below), which
+# would be taken some 2,000 times per test.
+trap - DEBUG
+
+# Bats runs bats_debug_trap before every command of a test process (its
+# own code, the libraries loaded below, setup, the test, teardown) to know
+# where a failure happened. Bats 1.8's trap calls a function that rewrites
+# Windows paths and checks the library paths before it returns for Bats'
+# own code: some twenty commands each time, which under emulation are
+# most of an empty test's second. This is the same trap as Bats 1.11's,
+# which returns first: the same stack traces, the same --trace output.
+# shellcheck disable=SC2034 # the variables are Bats'
+bats_debug_trap() {
+	local path
+	for path in "${BATS_DEBUG_EXCLUDE_PATHS[@]}"; do
+		[[ ${1%/*} != "$path"* ]] || return 0
+	done
+	[[ ${BATS_INTERRUPTED-NOTSET} == NOTSET && ${BATS_TIMED_OUT-NOTSET} == NOTSET ]] ||
+		return 0
+	BATS_DEBUG_LASTLAST_STACK_TRACE=(
+		${BATS_DEBUG_LAST_STACK_TRACE[@]+"${BATS_DEBUG_LAST_STACK_TRACE[@]}"}
+	)
+	BATS_DEBUG_LAST_LINENO=(${BASH_LINENO[@]+"${BASH_LINENO[@]}"})
+	BATS_DEBUG_LAST_SOURCE=(${BASH_SOURCE[@]+"${BASH_SOURCE[@]}"})
+	bats_capture_stack_trace
+	[[ ${BATS_TRACE_LEVEL:-0} -eq 0 ]] || bats_emit_trace
+}
+# The helper libraries are Bats' code too, as they are where Debian
+# installs them (under an excluded /usr/lib/): tests/guest-suite copies
+# them to tmpfs.
+[[ -z ${BATS_LIB_PATH:-} ]] || bats_add_debug_exclude_path "${BATS_LIB_PATH%%:*}/"
 bats_load_library bats-support
 bats_load_library bats-assert
 
@@ -201,3 +233,9 @@ apis_with() {
 		awk -v p="$1" '{ n = split($2, c, ","); for (i = 1; i <= n; i++) if (c[i] == p) print $1 }' |
 		paste -sd, | sed 's/,/, /g'
 }
+
+# The trap back on where Bats had set it (bats_setup_tracing sets that
+# variable): not in a test's own process, which sources its file first.
+if [[ -v BATS_DEBUG_LAST_STACK_TRACE_IS_VALID ]]; then
+	trap 'bats_debug_trap "$BASH_SOURCE"' DEBUG
+fi
