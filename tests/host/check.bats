@@ -17,12 +17,14 @@ setup_file() {
 # tests), leaves FAKE/<boot>.dmesg as its kernel log (default: a clean one;
 # none at all when FAKE/<boot>.nolog exists), exits with FAKE/<boot>.rc
 # (default 0), and with FAKE/<boot>.kill sends tests/check a SIGTERM first.
+# Its arguments are kept in FAKE/<boot>.args.
 setup() {
 	FAKE=$BATS_TEST_TMPDIR/fake
 	OUT=$BATS_TEST_TMPDIR/out
 	mkdir -p "$FAKE"
 	cat >"$FAKE/run" <<'EOF'
 #!/usr/bin/env bash
+args="$*"
 while [[ $# -gt 0 ]]; do
 	case $1 in
 	--out) out=$2; shift 2 ;;
@@ -32,6 +34,7 @@ while [[ $# -gt 0 ]]; do
 done
 boot=$(basename "$(dirname "$out")")
 mkdir -p "$out"
+echo "$args" >"$FAKE/$boot.args"
 if [[ -f $FAKE/$boot.tap ]]; then cat "$FAKE/$boot.tap"; else printf '1..2\nok 1 a\nok 2 b\n'; fi
 if [[ -f $FAKE/$boot.dmesg ]]; then
 	cp "$FAKE/$boot.dmesg" "$out/dmesg.txt"
@@ -133,4 +136,14 @@ splat() {
 	run -0 "$REPO/tests/check" --kver debug --out "$OUT" --boot faults
 	assert_line --regexp "^boot faults: 3 passed, 0 failed, 0 skipped"
 	refute_line --regexp "^boot (suite-[0-9]|stress): "
+}
+
+# The runner takes the last --timeout given.
+@test "the stress boot has its own timeout, and KMEMLAB_VM_TIMEOUT is every boot's" {
+	run -0 check --boot stress --boot default
+	[[ $(<"$FAKE/stress.args") =~ --timeout\ 2400\ .*--timeout\ 1200\  ]]
+	[[ $(<"$FAKE/default.args") != *"--timeout 1200"* ]]
+	KMEMLAB_VM_TIMEOUT=99 run -0 check --boot stress
+	[[ $(<"$FAKE/stress.args") =~ --timeout\ 99\  ]]
+	[[ $(<"$FAKE/stress.args") != *"--timeout 1200"* ]]
 }
