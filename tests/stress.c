@@ -78,7 +78,7 @@ struct shared {
 	_Atomic uint64_t ioctls;
 	_Atomic uint64_t result[OP_COUNT][NERR + 1];	/* [.][0] = success */
 	_Atomic uint64_t unexpected;
-	_Atomic uint64_t reopens, reopen_waits;
+	_Atomic uint64_t reopens, reopen_waits, reopen_rebound;
 	_Atomic uint64_t workers_left;
 	_Atomic uint64_t unbinds, sysfs_reads, sysfs_absent, sysfs_bad;
 	_Atomic int stop;
@@ -655,9 +655,15 @@ static void op_stale(struct worker *w)
 			   tl_errname(err));
 }
 
-/* Allocations belong to the device, not the file: they survive a reopen. */
+/*
+ * Allocations belong to the device, not the file: they survive a reopen,
+ * but not an unbind. The new file may belong to a later binding, whose
+ * handles start again at 1: the old file tells. If it still answers, its
+ * binding is alive, and the new file, opened before, is on the same one.
+ */
 static void op_reopen(struct worker *w)
 {
+	struct kmemlab_list probe = { 0 };
 	int fd = tl_open_node(device_id, NULL);
 	int err = fd < 0 ? errno : 0;
 
@@ -669,6 +675,15 @@ static void op_reopen(struct worker *w)
 		lost_device(w);
 		return;
 	}
+	err = xioctl(w->fd, KMEMLAB_IOC_LIST, &probe);
+	if (err == ENODEV) {
+		atomic_fetch_add(&sh->reopen_rebound, 1);
+		close(fd);
+		lost_device(w);
+		return;
+	}
+	if (err)
+		unexpected("list on the old file: %s", tl_errname(err));
 	close(w->fd);
 	w->fd = fd;
 }
@@ -1059,10 +1074,12 @@ int main(int argc, char **argv)
 	printf("\n");
 	unexp = atomic_load(&sh->unexpected);
 	printf("stress: unbind cycles %" PRIu64 ", reopens %" PRIu64
-	       " (%" PRIu64 " waits for the device), sysfs reads %" PRIu64
+	       " (%" PRIu64 " waits for the device, %" PRIu64
+	       " reopens found the binding gone), sysfs reads %" PRIu64
 	       " (%" PRIu64 " while unbound, %" PRIu64 " bad)\n",
 	       (uint64_t)atomic_load(&sh->unbinds), (uint64_t)atomic_load(&sh->reopens),
 	       (uint64_t)atomic_load(&sh->reopen_waits),
+	       (uint64_t)atomic_load(&sh->reopen_rebound),
 	       (uint64_t)atomic_load(&sh->sysfs_reads),
 	       (uint64_t)atomic_load(&sh->sysfs_absent),
 	       (uint64_t)atomic_load(&sh->sysfs_bad));
