@@ -130,9 +130,9 @@ alloc_free() {
 	assert_output --partial '"zone-ok": true'
 	assert_output --partial '"cache": "dma-kmalloc-256"'
 	phys=$(kmemlab list -J -O | jq -r '.allocations[-1].phys')
-	dma_zone
-	(( phys < DMA_END ))
-	[[ $(uname -m) != @(x86_64|i?86) ]] || (( DMA_END <= 16 << 20 ))
+	zone_bytes DMA
+	(( phys < ZONE_END ))
+	[[ $(uname -m) != @(x86_64|i?86) ]] || (( ZONE_END <= 16 << 20 ))
 }
 
 @test "GFP_KERNEL memory above 4 GiB of RAM comes from ZONE_NORMAL" {

@@ -28,9 +28,8 @@ dma_json() {
 	local h end
 	# Where ZONE_NORMAL ends, from /proc/zoneinfo: on 32-bit x86 it is
 	# lowmem, under 1 GiB, and kmalloc memory never lies beyond the mask.
-	end=$(awk -v p="$(getconf PAGESIZE)" '/^Node/ { z = ($NF == "Normal") }
-		z && $1 == "spanned" { n = $2 } z && $1 == "start_pfn:" { s = $2 }
-		END { printf "%.0f", (s + n) * p }' /proc/zoneinfo)
+	zone_bytes Normal || skip "no ZONE_NORMAL in /proc/zoneinfo"
+	end=$ZONE_END
 	((end > 1 << 32)) || skip "ZONE_NORMAL ends at $end bytes, below 4 GiB: no kmalloc memory lies beyond the 32-bit mask"
 	h=$(alloc_handle --api kmalloc --size 64k)
 	run -0 kmemlab query "$h" -J -O

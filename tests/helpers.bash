@@ -97,18 +97,33 @@ live_bytes() { local n; read -r n <"$SYSDRV/live_bytes" && echo "$n"; }
 # kmalloc-min-size, ...), in bytes.
 kinfo() { kmemlab info -J | jq -e --arg k "$1" '.info[0][$k]'; }
 
-# ZONE_DMA of node 0, from /proc/zoneinfo: sets DMA_END (the byte where it
-# ends) and DMA_MANAGED (the bytes it manages); fails where there is no
-# such zone. ISA's 16 MiB on x86; on arm64 what the machine's DMA limits
-# make it (all memory below 4 GiB on QEMU's virt).
-dma_zone() {
-	read -r DMA_END DMA_MANAGED < <(awk -v p="$(getconf PAGESIZE)" '
-		$1 == "Node" { z = ($2 == "0," ? $4 : "") }
-		z == "DMA" && $1 == "start_pfn:" { s = $2 }
-		z == "DMA" && $1 == "spanned" { n = $2; seen = 1 }
-		z == "DMA" && $1 == "managed" { m = $2 }
-		END { if (seen) printf "%.0f %.0f\n", (s + n) * p, m * p }' /proc/zoneinfo)
-	[[ -n $DMA_END ]]
+# The zones of node 0 in /proc/zoneinfo, a line each: "ZONE START_PFN
+# END_PFN MANAGED_PAGES". One awk for all of them: read it once, not once
+# per value (an awk is a tenth of a second under emulation). "%.0f", as
+# mawk's "%d" stops at 2^31 - 1.
+zone_spans() {
+	awk '
+		$1 == "Node" { zone = ($2 == "0," ? $4 : "") }
+		zone != "" && $1 == "start_pfn:" { start[zone] = $2 }
+		zone != "" && $1 == "spanned" { spanned[zone] = $2 }
+		zone != "" && $1 == "managed" { managed[zone] = $2 }
+		END {
+			for (z in start)
+				printf "%s %.0f %.0f %.0f\n", z, start[z], start[z] + spanned[z], managed[z]
+		}' /proc/zoneinfo
+}
+
+# Zone $1 of node 0 in bytes: sets ZONE_END (the byte where it ends) and
+# ZONE_MANAGED (the bytes it manages); fails where there is no such zone.
+zone_bytes() {
+	local zone start end managed page
+	page=$(getconf PAGESIZE)
+	while read -r zone start end managed; do
+		[[ $zone == "$1" ]] || continue
+		ZONE_END=$((end * page)) ZONE_MANAGED=$((managed * page))
+		return 0
+	done < <(zone_spans)
+	return 1
 }
 
 # Order-10 blocks enough to exhaust ZONE_DMA, one more than it manages:
@@ -116,11 +131,11 @@ dma_zone() {
 # (dma_max_bytes) out of their way; skips the test where that is more
 # than 8 blocks (arm64: a zone of gigabytes) or there is no ZONE_DMA.
 dma_exhaustion() {
-	dma_zone || skip "no ZONE_DMA in /proc/zoneinfo"
+	zone_bytes DMA || skip "no ZONE_DMA in /proc/zoneinfo"
 	DMA_BLOCK=$(($(getconf PAGESIZE) << 10))
-	DMA_BLOCKS=$((DMA_MANAGED / DMA_BLOCK + 1))
+	DMA_BLOCKS=$((ZONE_MANAGED / DMA_BLOCK + 1))
 	((DMA_BLOCKS <= 8)) ||
-		skip "ZONE_DMA manages $((DMA_MANAGED >> 20)) MiB here (/proc/zoneinfo): $DMA_BLOCKS blocks of order 10 to exhaust it"
+		skip "ZONE_DMA manages $((ZONE_MANAGED >> 20)) MiB here (/proc/zoneinfo): $DMA_BLOCKS blocks of order 10 to exhaust it"
 	echo $(((DMA_BLOCKS + 1) * DMA_BLOCK)) >/sys/module/kmemlab/parameters/dma_max_bytes
 }
 
