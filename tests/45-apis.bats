@@ -157,7 +157,7 @@ load helpers
 	run -0 kmemlab alloc --api alloc_pages --order 0 --gfp 'GFP_KERNEL|GFP_DMA32' -J -O
 	# Without a DMA32 zone (32-bit x86) the flag asks for nothing more
 	# than lowmem: the driver's verdict and the address say the rest.
-	if grep -q '^Node .*zone *DMA32$' /proc/zoneinfo; then
+	if zone_bytes DMA32; then
 		assert_output --regexp '"zone": "DMA32"|"zone": "DMA"'
 	fi
 	assert_output --partial '"zone-ok": true'

@@ -138,12 +138,18 @@ splat() {
 	refute_line --regexp "^boot (suite-[0-9]|stress): "
 }
 
-# The runner takes the last --timeout given.
-@test "the stress boot has its own timeout, and KMEMLAB_VM_TIMEOUT is every boot's" {
+# One --timeout per boot: its own, the default, or KMEMLAB_VM_TIMEOUT;
+# three times as long on arm64.
+@test "the stress boot has its own timeout, arm64 triple, and KMEMLAB_VM_TIMEOUT is every boot's" {
 	run -0 check --boot stress --boot default
-	[[ $(<"$FAKE/stress.args") =~ --timeout\ 2400\ .*--timeout\ 1200\  ]]
-	[[ $(<"$FAKE/default.args") != *"--timeout 1200"* ]]
-	KMEMLAB_VM_TIMEOUT=99 run -0 check --boot stress
-	[[ $(<"$FAKE/stress.args") =~ --timeout\ 99\  ]]
-	[[ $(<"$FAKE/stress.args") != *"--timeout 1200"* ]]
+	assert_line --partial "# boot stress: kernel 6.1, --mem 2G --udev --smp 2, timeout 1200 s,"
+	[[ $(grep -o -- --timeout "$FAKE/stress.args" | wc -l) == 1 ]]
+	[[ $(<"$FAKE/stress.args") == *"--timeout 1200 "* ]]
+	[[ $(<"$FAKE/default.args") == *"--timeout 2400 "* ]]
+	run -0 check --kver 6.1-arm64 --boot stress --boot default
+	[[ $(<"$FAKE/stress.args") == *"--timeout 3600 "* ]]
+	[[ $(<"$FAKE/default.args") == *"--timeout 7200 "* ]]
+	KMEMLAB_VM_TIMEOUT=99 run -0 check --kver 6.1-arm64 --boot stress --boot default
+	[[ $(<"$FAKE/stress.args") == *"--timeout 99 "* && $(<"$FAKE/stress.args") != *1200* ]]
+	[[ $(<"$FAKE/default.args") == *"--timeout 99 "* ]]
 }
