@@ -18,12 +18,12 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
-#include <libkmod.h>
 #include <libsmartcols.h>
 
 #include "cli.h"
 #include "fuser.h"
 #include "ioctl.h"
+#include "kmod_dl.h"
 #include "sysfs.h"
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
@@ -41,8 +41,11 @@ static void quiet_log(void *data, int priority, const char *file, int line,
 /* A libkmod context that does not print; NULL after printing an error. */
 static struct kmod_ctx *kmod_open(const struct cli *cli)
 {
-	struct kmod_ctx *ctx = kmod_new(NULL, NULL);
+	struct kmod_ctx *ctx;
 
+	if (kmod_dl_load(cli->cmd))
+		return NULL;
+	ctx = kmod_new(NULL, NULL);
 	if (!ctx) {
 		err_fail(cli->cmd, ENOMEM, NULL, "cannot create a libkmod context");
 		return NULL;
