@@ -378,3 +378,15 @@ void kmemlab_info_kernel(struct kmemlab_info *info)
 	kmemlab_zone_ranges(info);
 	strscpy(info->release, utsname()->release, sizeof(info->release));
 }
+
+/*
+ * Where the kernel maps memory: the direct map of low memory, which kmalloc
+ * returns addresses in (article 003: from PAGE_OFFSET, 3 GiB on i386, to
+ * high_memory), and the vmalloc area. Addresses, so for CAP_SYS_ADMIN only.
+ */
+void kmemlab_info_layout(struct kmemlab_info *info)
+{
+	info->direct_map.start = PAGE_OFFSET;
+	info->direct_map.end = (unsigned long)high_memory;
+	info->vmalloc_start = VMALLOC_START;
+}

@@ -362,6 +362,7 @@ void kmemlab_unmap(const struct kmemlab_api_ops *ops, void *addr);
 size_t kmemlab_first_offset(const struct kmemlab_api_ops *ops,
 			    const void *ptr);
 void kmemlab_info_kernel(struct kmemlab_info *info);
+void kmemlab_info_layout(struct kmemlab_info *info);
 
 /* buf.c */
 extern struct kmemlab_counters kmemlab_live;

@@ -49,6 +49,7 @@ static_assert(offsetof(struct kmemlab_alloc, refusal) == 88);
 static_assert(offsetof(struct kmemlab_realloc, refusal) == 40);
 static_assert(offsetof(struct kmemlab_bench, refusal) == 296);
 static_assert(offsetof(struct kmemlab_info, features) == 856);
+static_assert(offsetof(struct kmemlab_info, vmalloc_start) == 880);
 /* INFO's bitmasks and slots hold every API, context and zone. */
 static_assert(KMEMLAB_API_COUNT <= KMEMLAB_API_SLOTS);
 static_assert(KMEMLAB_ZONE_COUNT <= KMEMLAB_ZONE_SLOTS);
@@ -82,7 +83,8 @@ static int kmemlab_ioc_info(struct kmemlab_dev *kd, void __user *arg)
 	info->apis = kmemlab_apis_mask();
 	info->gfp = kmemlab_gfp_known();
 	info->contexts = kmemlab_contexts_mask();
-	info->features = KMEMLAB_FEATURE_DESCRIBE | KMEMLAB_FEATURE_REFUSAL;
+	info->features = KMEMLAB_FEATURE_DESCRIBE | KMEMLAB_FEATURE_REFUSAL |
+			 KMEMLAB_FEATURE_LAYOUT;
 	info->max_bytes = READ_ONCE(kmemlab_max_bytes);
 	info->max_allocs = READ_ONCE(kmemlab_max_allocs);
 	info->dma_max_bytes = READ_ONCE(kmemlab_dma_max_bytes);
@@ -94,8 +96,10 @@ static int kmemlab_ioc_info(struct kmemlab_dev *kd, void __user *arg)
 		info->api_live[api].bytes = atomic64_read(&kmemlab_live.bytes[api]);
 	}
 	kmemlab_info_kernel(info);
-	if (kmemlab_capable())
+	if (kmemlab_capable()) {
 		info->flags |= KMEMLAB_INFO_CAP_SYS_ADMIN;
+		kmemlab_info_layout(info);
+	}
 	info->dma_mask = dma_get_mask(&kd->pdev->dev);
 	if (kmemlab_swiotlb_reachable(&kd->pdev->dev))
 		info->flags |= KMEMLAB_INFO_SWIOTLB;

@@ -36,14 +36,19 @@ teardown() {
 	assert_output --partial "join group kmemlab"
 }
 
-@test "a group member allocates, queries and frees, and sees no raw addresses" {
+@test "a group member allocates, queries and frees, and sees no raw addresses nor the layout" {
 	run -0 as_member abi-probe "${ALLOC[@]}" '?handle' '?virt' '?phys' '?rflags'
 	assert_output --regexp '^OK handle=[0-9]+ virt=0 phys=0 rflags=[0-9]+$'
 	local rflags=${output##*rflags=}
 	(( (rflags & 8) == 0 ))
-	run -0 as_member abi-probe info '?flags'
+	run -0 as_member abi-probe info '?direct_map_start' '?direct_map_end' '?vmalloc_start' '?flags'
+	assert_output --regexp '^OK direct_map_start=0 direct_map_end=0 vmalloc_start=0 flags='
 	(( (${output##*flags=} & 4) == 0 ))
-	run -0 abi-probe info '?flags'
+	run -0 as_member kmemlab info -r -n
+	assert_line "page-offset -"
+	assert_line "vmalloc-start -"
+	run -0 abi-probe info '?direct_map_end' '?vmalloc_start' '?flags'
+	assert_output --regexp '^OK direct_map_end=[1-9][0-9]* vmalloc_start=[1-9][0-9]* flags='
 	(( (${output##*flags=} & 4) == 4 ))
 	run -0 as_member kmemlab free --all
 	assert_nothing_live

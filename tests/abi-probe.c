@@ -161,7 +161,11 @@ static const struct field info_fields[] = {
 	F(kmemlab_info, max_bytes), F(kmemlab_info, max_allocs),
 	F(kmemlab_info, dma_max_bytes), F(kmemlab_info, dma_live_bytes),
 	F(kmemlab_info, features), F(kmemlab_info, apis),
-	F(kmemlab_info, kmalloc_max_size), F(kmemlab_info, reserved), { NULL, 0, 0 }
+	F(kmemlab_info, kmalloc_max_size), F(kmemlab_info, pad),
+	F(kmemlab_info, vmalloc_start), F(kmemlab_info, vmalloc_size),
+	{ "direct_map_start", offsetof(struct kmemlab_info, direct_map.start), 8 },
+	{ "direct_map_end", offsetof(struct kmemlab_info, direct_map.end), 8 },
+	{ NULL, 0, 0 }
 };
 
 #define B(member) F(kmemlab_bench, member)

@@ -309,7 +309,7 @@ struct kmemlab_count {
 };
 
 /**
- * struct kmemlab_range - a physical address range
+ * struct kmemlab_range - an address range
  * @start: first byte.
  * @end: one past the last byte; 0 when the range is absent.
  */
@@ -327,6 +327,7 @@ struct kmemlab_range {
 /* struct kmemlab_info.features */
 #define KMEMLAB_FEATURE_DESCRIBE	(1ULL << 0)	/* %KMEMLAB_IOC_DESCRIBE */
 #define KMEMLAB_FEATURE_REFUSAL		(1ULL << 1)	/* struct kmemlab_refusal */
+#define KMEMLAB_FEATURE_LAYOUT		(1ULL << 2)	/* INFO's direct_map, vmalloc_start */
 
 #define KMEMLAB_RELEASE_LEN	72
 
@@ -353,7 +354,8 @@ struct kmemlab_range {
  * @all_live: live allocations of the whole module, including device-managed
  *	memory that devres has not released yet.
  * @api_live: @all_live per API, indexed by enum kmemlab_api.
- * @zone_range: span of each populated zone, indexed by enum kmemlab_zone.
+ * @zone_range: span of each populated zone (physical addresses), indexed
+ *	by enum kmemlab_zone.
  * @release: the running kernel's release (utsname), NUL-terminated.
  * @dma_mask: the platform device's DMA mask (module parameter dma_bits).
  * @max_allocs: quota: the most allocations live at once, over all devices.
@@ -362,7 +364,11 @@ struct kmemlab_range {
  * @dma_live_bytes: bytes of %KMEMLAB_GFP_DMA memory live now.
  * @features: KMEMLAB_FEATURE_* bits: what this driver does beyond the
  *	commands of its ABI version; test these, not the version.
- * @reserved: zero.
+ * @direct_map: the kernel's direct map of low memory (virtual addresses):
+ *	PAGE_OFFSET to high_memory. Zero unless %KMEMLAB_INFO_CAP_SYS_ADMIN:
+ *	with KASLR it tells where the kernel's memory is.
+ * @vmalloc_start: VMALLOC_START; the vmalloc area ends @vmalloc_size after
+ *	it. Zero unless %KMEMLAB_INFO_CAP_SYS_ADMIN.
  *
  * Returns 0 and fills the struct, or:
  *  -ENOMEM  no memory for the reply.
@@ -392,7 +398,8 @@ struct kmemlab_info {
 	__u64 dma_max_bytes;
 	__u64 dma_live_bytes;
 	__u64 features;
-	__u64 reserved[3];
+	struct kmemlab_range direct_map;
+	__u64 vmalloc_start;
 };
 
 /**
