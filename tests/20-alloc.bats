@@ -148,6 +148,35 @@ alloc_free() {
 	assert_output --partial '"backing": "vmalloc"'
 }
 
+@test "INFO's layout is the kernel's: /proc/kcore maps a kmalloc through the direct map and has the vmalloc area" {
+	local po hm vs ve addr phys vaddr k v p s ram=0 area=0
+	local -A info
+	# hex, compared as bash's signed 64-bit numbers: kernel addresses of
+	# one kernel are all in one half of the space, so the order holds
+	while read -r k v; do
+		if [[ $k ]]; then info[$k]=$v; fi
+	done < <(kmemlab info -r -n)
+	po=${info[page-offset]} hm=${info[high-memory]}
+	vs=${info[vmalloc-start]} ve=${info[vmalloc-end]}
+	[[ $po == 0x* && $hm == 0x* && $vs == 0x* && $ve == 0x* ]] || fail "no layout: $po $hm $vs $ve"
+	read -r addr phys < <(kmemlab alloc --api kmalloc --size 256 -o ADDR,PHYS -n -r)
+	read -r vaddr < <(kmemlab alloc --api vmalloc --size 64k -o ADDR -n -r)
+	((po <= addr && addr < hm)) || fail "kmalloc at $addr, not in PAGE_OFFSET $po .. high_memory $hm"
+	((vs <= vaddr && vaddr < ve)) || fail "vmalloc at $vaddr, not in $vs .. $ve"
+	run -0 kcore-segments
+	while read -r v p s; do
+		if [[ $p == - ]]; then
+			((v == vs && v + s == ve)) && area=1
+		elif ((v <= addr && addr < v + s)); then
+			((addr - v == phys - p)) ||
+				fail "kcore maps $addr to $(printf %#x $((p + addr - v))), the driver says $phys"
+			ram=1
+		fi
+	done <<<"$output"
+	((ram)) || fail "no RAM segment of /proc/kcore holds $addr: $output"
+	((area)) || fail "no segment of /proc/kcore is VMALLOC_START..END, $vs..$ve: $output"
+}
+
 @test "list shows every live allocation in handle order" {
 	kmemlab alloc --api kmalloc --size 10 >/dev/null
 	kmemlab alloc --api vmalloc --size 8k >/dev/null

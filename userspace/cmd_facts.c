@@ -84,6 +84,17 @@ static const struct out_col fact_cols[] = {
 			     "share of kmalloc_nolock calls in hardirq context that succeeded" },
 	[FC_ATOMIC_RATE] = { "ATOMIC-RATE", OUT_RATIO, 0, RIGHT,
 			     "share of kmalloc(GFP_ATOMIC) calls in hardirq context that succeeded" },
+	[FC_KMALLOC_ADDR] = { "KMALLOC-ADDR", OUT_HEX, 0, RIGHT,
+			      "address of a kmalloc (CAP_SYS_ADMIN)" },
+	[FC_VMALLOC_ADDR] = { "VMALLOC-ADDR", OUT_HEX, 0, RIGHT,
+			      "address of a vmalloc (CAP_SYS_ADMIN)" },
+	[FC_PAGE_OFFSET] = { "PAGE-OFFSET", OUT_HEX, 0, RIGHT,
+			     "PAGE_OFFSET, start of the direct map (CAP_SYS_ADMIN)" },
+	[FC_HIGH_MEMORY] = { "HIGH-MEMORY", OUT_HEX, 0, RIGHT,
+			     "high_memory, end of the direct map (CAP_SYS_ADMIN)" },
+	[FC_VMALLOC_START] = { "VMALLOC-START", OUT_HEX, 0, RIGHT,
+			       "VMALLOC_START (CAP_SYS_ADMIN)" },
+	[FC_VMALLOC_END] = { "VMALLOC-END", OUT_HEX, 0, RIGHT, "VMALLOC_END (CAP_SYS_ADMIN)" },
 };
 
 static const struct out_colset fact_columns = {
@@ -119,8 +130,9 @@ static const struct fact facts[] = {
 	  fact_nolock_irq, 0 },
 	{ "devm-unbind", "devm allocations are freed automatically when the "
 	  "driver detaches", fact_devm_unbind, 0 },
-	{ "regions", "kmalloc'd addresses are in the direct map; vmalloc'd in "
-	  "VMALLOC_START..END", fact_regions, 0 },
+	{ "regions", "kmalloc'd addresses are in the direct map, PAGE_OFFSET..high_memory "
+	  "(from 3 GB on i386); vmalloc'd in VMALLOC_START..END (below 4 GB on i386)",
+	  fact_regions, 0 },
 	{ "highmem", "on 32-bit kernels, GFP_HIGHUSER and vmalloc pages come from "
 	  "high memory; kmalloc memory never does", fact_highmem, 0 },
 	{ "dma-map", "kmalloc memory is suitable for DMA; vmalloc memory is not, "

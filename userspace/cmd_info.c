@@ -17,7 +17,8 @@
 
 enum {
 	IF_ABI, IF_DEVICE, IF_RELEASE, IF_PAGE, IF_KMIN, IF_KMAX_CACHE, IF_KMAX,
-	IF_MAX_ORDER, IF_VMALLOC, IF_INIT_ALLOC, IF_INIT_FREE, IF_ADDRS,
+	IF_MAX_ORDER, IF_VMALLOC, IF_PAGE_OFFSET, IF_HIGH_MEMORY, IF_VMALLOC_START,
+	IF_VMALLOC_END, IF_INIT_ALLOC, IF_INIT_FREE, IF_ADDRS,
 	IF_DMA_MASK, IF_SWIOTLB,
 	IF_MAX_BYTES, IF_MAX_ALLOCS, IF_DMA_MAX, IF_DMA_LIVE, IF_DEV_ALLOCS, IF_DEV_BYTES, IF_ALL_ALLOCS, IF_ALL_BYTES,
 	IF_APIS, IF_CONTEXTS, IF_GFP,
@@ -33,6 +34,12 @@ static const struct out_col info_cols[] = {
 	[IF_KMAX] = { "KMALLOC-MAX-SIZE", OUT_SIZE, 0, 0, "KMALLOC_MAX_SIZE" },
 	[IF_MAX_ORDER] = { "MAX-ORDER", OUT_NUM, 0, 0, "max page order" },
 	[IF_VMALLOC] = { "VMALLOC-SIZE", OUT_SIZE, 0, 0, "vmalloc size" },
+	[IF_PAGE_OFFSET] = { "PAGE-OFFSET", OUT_HEX, 0, 0,
+			     "PAGE_OFFSET, start of the direct map (CAP_SYS_ADMIN)" },
+	[IF_HIGH_MEMORY] = { "HIGH-MEMORY", OUT_HEX, 0, 0,
+			     "high_memory, end of the direct map (CAP_SYS_ADMIN)" },
+	[IF_VMALLOC_START] = { "VMALLOC-START", OUT_HEX, 0, 0, "VMALLOC_START (CAP_SYS_ADMIN)" },
+	[IF_VMALLOC_END] = { "VMALLOC-END", OUT_HEX, 0, 0, "VMALLOC_END (CAP_SYS_ADMIN)" },
 	[IF_INIT_ALLOC] = { "INIT-ON-ALLOC", OUT_ONOFF, 0, 0, "init_on_alloc" },
 	[IF_INIT_FREE] = { "INIT-ON-FREE", OUT_ONOFF, 0, 0, "init_on_free" },
 	[IF_ADDRS] = { "ADDRESSES", OUT_BOOL, 0, 0, "addresses visible (CAP_SYS_ADMIN)" },
@@ -105,6 +112,17 @@ static void info_fields_fill(struct out_table *t, const struct kmemlab_info *in)
 	out_u64(t, IF_KMAX, in->kmalloc_max_size);
 	out_u64(t, IF_MAX_ORDER, in->max_order);
 	out_u64(t, IF_VMALLOC, in->vmalloc_size);
+	if (in->features & KMEMLAB_FEATURE_LAYOUT && in->flags & KMEMLAB_INFO_CAP_SYS_ADMIN) {
+		out_u64(t, IF_PAGE_OFFSET, in->direct_map.start);
+		out_u64(t, IF_HIGH_MEMORY, in->direct_map.end);
+		out_u64(t, IF_VMALLOC_START, in->vmalloc_start);
+		out_u64(t, IF_VMALLOC_END, in->vmalloc_start + in->vmalloc_size);
+	} else {	/* hidden, or a module from before the layout */
+		out_none(t, IF_PAGE_OFFSET);
+		out_none(t, IF_HIGH_MEMORY);
+		out_none(t, IF_VMALLOC_START);
+		out_none(t, IF_VMALLOC_END);
+	}
 	out_bool(t, IF_INIT_ALLOC, in->flags & KMEMLAB_INFO_INIT_ON_ALLOC);
 	out_bool(t, IF_INIT_FREE, in->flags & KMEMLAB_INFO_INIT_ON_FREE);
 	out_bool(t, IF_ADDRS, in->flags & KMEMLAB_INFO_CAP_SYS_ADMIN);

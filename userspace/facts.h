@@ -22,6 +22,7 @@
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #define KiB		1024ULL
 #define MiB		(1024 * KiB)
+#define GiB		(1024 * MiB)
 #define LAB_HELD_MAX	8	/* allocations one experiment may hold at once */
 #define DIRTY		0x5a	/* the pattern a freed object is left holding */
 
@@ -38,6 +39,8 @@ enum {
 	FC_KMALLOC_RUNS, FC_VMALLOC_RUNS, FC_PHYS, FC_DMA_END,
 	FC_RATIO_4K, FC_RATIO_64K, FC_RATIO_1M, FC_LIVE_BEFORE, FC_LIVE_AFTER,
 	FC_NENTS_SINGLE, FC_NENTS_SG, FC_NOLOCK_RATE, FC_ATOMIC_RATE,
+	FC_KMALLOC_ADDR, FC_VMALLOC_ADDR, FC_PAGE_OFFSET, FC_HIGH_MEMORY, FC_VMALLOC_START,
+	FC_VMALLOC_END,
 };
 
 /* One device and the allocations the running experiment holds on it. */

@@ -178,11 +178,32 @@ int fact_devm_unbind(struct lab *lab, struct finding *f)
 		     (unsigned long long)after);
 }
 
+/* Where the layout bounds fall, as "0xc0000000 (3 GiB)" below 4 GiB. */
+static const char *layout_addr(uint64_t addr, char *buf, size_t len)
+{
+	if (addr <= 4 * GiB)
+		snprintf(buf, len, "0x%llx (%s)", (unsigned long long)addr, SZ(addr));
+	else
+		snprintf(buf, len, "0x%llx", (unsigned long long)addr);
+	return buf;
+}
+
+#define LAYOUT(addr)	layout_addr((addr), (char[48]){ 0 }, 48)
+
+/*
+ * The address regions the driver reports, and with CAP_SYS_ADMIN the
+ * addresses themselves against the kernel's layout: article 003 puts
+ * kmalloc memory between PAGE_OFFSET (3 GiB on i386) and high_memory, and
+ * vmalloc memory between VMALLOC_START and 4 GiB.
+ */
 int fact_regions(struct lab *lab, struct finding *f)
 {
 	const uint32_t regions = KMEMLAB_REPORT_DIRECT_MAP | KMEMLAB_REPORT_VMALLOC_RANGE;
+	const struct kmemlab_info *in = &lab->info;
+	uint64_t vstart = in->vmalloc_start, vend = vstart + in->vmalloc_size;
 	struct kmemlab_report k, v;
 	char kr[64], vr[64];
+	bool layout, holds;
 	int err;
 
 	err = lab_try(lab, &(struct ask){ KMEMLAB_API_KMALLOC, 256, 0, 0 }, &k);
@@ -190,12 +211,33 @@ int fact_regions(struct lab *lab, struct finding *f)
 		err = lab_try(lab, &(struct ask){ KMEMLAB_API_VMALLOC, 64 * KiB, 0, 0 }, &v);
 	if (err)
 		return err;
-	return found(f, (k.flags & regions) == KMEMLAB_REPORT_DIRECT_MAP &&
-		     (v.flags & regions) == KMEMLAB_REPORT_VMALLOC_RANGE ?
-		     HOLDS : DOES_NOT_HOLD, "kmalloc %s: %s; vmalloc %s: %s", SZ(256),
-		     names_join(&region_names, k.flags & regions, ",", kr, sizeof(kr)),
-		     SZ(64 * KiB),
-		     names_join(&region_names, v.flags & regions, ",", vr, sizeof(vr)));
+	names_join(&region_names, k.flags & regions, ",", kr, sizeof(kr));
+	names_join(&region_names, v.flags & regions, ",", vr, sizeof(vr));
+	holds = (k.flags & regions) == KMEMLAB_REPORT_DIRECT_MAP &&
+		(v.flags & regions) == KMEMLAB_REPORT_VMALLOC_RANGE;
+	layout = in->features & KMEMLAB_FEATURE_LAYOUT &&
+		 in->flags & KMEMLAB_INFO_CAP_SYS_ADMIN &&
+		 k.flags & KMEMLAB_REPORT_ADDRS && v.flags & KMEMLAB_REPORT_ADDRS;
+	if (!layout)
+		return found(f, holds ? HOLDS : DOES_NOT_HOLD,
+			     "kmalloc %s: %s; vmalloc %s: %s (addresses hidden: %s)",
+			     SZ(256), kr, SZ(64 * KiB), vr,
+			     in->features & KMEMLAB_FEATURE_LAYOUT ?
+			     "no CAP_SYS_ADMIN" : "the module predates INFO's layout");
+	out_u64(f->t, FC_KMALLOC_ADDR, k.virt);
+	out_u64(f->t, FC_VMALLOC_ADDR, v.virt);
+	out_u64(f->t, FC_PAGE_OFFSET, in->direct_map.start);
+	out_u64(f->t, FC_HIGH_MEMORY, in->direct_map.end);
+	out_u64(f->t, FC_VMALLOC_START, vstart);
+	out_u64(f->t, FC_VMALLOC_END, vend);
+	holds = holds && k.virt >= in->direct_map.start && k.virt < in->direct_map.end &&
+		v.virt >= vstart && v.virt + v.size <= vend;
+	return found(f, holds ? HOLDS : DOES_NOT_HOLD,
+		     "kmalloc %s at 0x%llx: %s, PAGE_OFFSET %s to high_memory %s; "
+		     "vmalloc %s at 0x%llx: %s, VMALLOC_START %s to VMALLOC_END %s",
+		     SZ(256), (unsigned long long)k.virt, kr, LAYOUT(in->direct_map.start),
+		     LAYOUT(in->direct_map.end), SZ(64 * KiB), (unsigned long long)v.virt, vr,
+		     LAYOUT(vstart), LAYOUT(vend));
 }
 
 /*
