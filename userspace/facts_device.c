@@ -178,13 +178,19 @@ int fact_devm_unbind(struct lab *lab, struct finding *f)
 		     (unsigned long long)after);
 }
 
-/* Where the layout bounds fall, as "0xc0000000 (3 GiB)" below 4 GiB. */
+/*
+ * A bound of the layout; below 4 GiB also where it falls, to the MiB:
+ * "0xc0000000 (3 GiB)", "0xf6ffe000 (4 GiB - 144 MiB)".
+ */
 static const char *layout_addr(uint64_t addr, char *buf, size_t len)
 {
-	if (addr <= 4 * GiB)
+	if (addr >= 4 * GiB)
+		snprintf(buf, len, "0x%llx", (unsigned long long)addr);
+	else if (addr % MiB == 0)
 		snprintf(buf, len, "0x%llx (%s)", (unsigned long long)addr, SZ(addr));
 	else
-		snprintf(buf, len, "0x%llx", (unsigned long long)addr);
+		snprintf(buf, len, "0x%llx (4 GiB - %s)", (unsigned long long)addr,
+			 SZ(4 * GiB - addr));
 	return buf;
 }
 
