@@ -15,35 +15,6 @@
 
 #include "internal.h"
 
-/* Module-wide, including device-managed memory devres has yet to release. */
-struct kmemlab_counters kmemlab_live;
-
-void kmemlab_counters_sum(struct kmemlab_counters *c, struct kmemlab_count *sum)
-{
-	u32 api;
-
-	sum->allocs = 0;
-	sum->bytes = 0;
-	for (api = 0; api < KMEMLAB_API_COUNT; api++) {
-		sum->allocs += atomic64_read(&c->allocs[api]);
-		sum->bytes += atomic64_read(&c->bytes[api]);
-	}
-}
-
-static void kmemlab_counters_add(struct kmemlab_counters *c, u32 api,
-				 s64 bytes, int n)
-{
-	atomic64_add(bytes, &c->bytes[api]);
-	atomic64_add(n, &c->allocs[api]);
-}
-
-/* Count @n allocations of @bytes more (or fewer) live, module and device. */
-void kmemlab_count_live(struct kmemlab_dev *kd, u32 api, s64 bytes, int n)
-{
-	kmemlab_counters_add(&kmemlab_live, api, bytes, n);
-	kmemlab_counters_add(&kd->live, api, bytes, n);
-}
-
 /* The memory is gone: drop the accounting and the bookkeeping. */
 static void kmemlab_buf_release(struct kmemlab_buf *buf)
 {

@@ -174,10 +174,13 @@ struct kmemlab_cache {
  * struct kmemlab_counters - live allocations and bytes, per API
  * @allocs: allocations, indexed by enum kmemlab_api.
  * @bytes: bytes requested by them.
+ *
+ * Kept with the quotas, under their lock (policy.c): read them through
+ * kmemlab_counters_sum() and kmemlab_counters_api().
  */
 struct kmemlab_counters {
-	atomic64_t allocs[KMEMLAB_API_COUNT];
-	atomic64_t bytes[KMEMLAB_API_COUNT];
+	s64 allocs[KMEMLAB_API_COUNT];
+	s64 bytes[KMEMLAB_API_COUNT];
 };
 
 /**
@@ -317,6 +320,11 @@ void kmemlab_uncharge(struct kmemlab_dev *kd, u32 api, s64 bytes, s64 dma,
 		      int n);
 u64 kmemlab_quota_dma_live(void);
 s64 kmemlab_dma_bytes(u64 abi_gfp, u64 size);
+extern struct kmemlab_counters kmemlab_live;
+void kmemlab_counters_sum(const struct kmemlab_counters *c,
+			  struct kmemlab_count *sum);
+void kmemlab_counters_api(const struct kmemlab_counters *c, u32 api,
+			  struct kmemlab_count *count);
 
 /* apis.c */
 const struct kmemlab_api_ops *kmemlab_api(u32 api);
@@ -365,9 +373,6 @@ void kmemlab_info_kernel(struct kmemlab_info *info);
 void kmemlab_info_layout(struct kmemlab_info *info);
 
 /* buf.c */
-extern struct kmemlab_counters kmemlab_live;
-void kmemlab_counters_sum(struct kmemlab_counters *c, struct kmemlab_count *sum);
-void kmemlab_count_live(struct kmemlab_dev *kd, u32 api, s64 bytes, int n);
 int kmemlab_buf_add(struct kmemlab_dev *kd, struct kmemlab_buf *buf);
 struct kmemlab_buf *kmemlab_buf_get(struct kmemlab_dev *kd, u32 handle);
 void kmemlab_buf_discard(struct kmemlab_buf *buf);

@@ -91,10 +91,8 @@ static int kmemlab_ioc_info(struct kmemlab_dev *kd, void __user *arg)
 	info->dma_live_bytes = kmemlab_quota_dma_live();
 	kmemlab_counters_sum(&kd->live, &info->dev_live);
 	kmemlab_counters_sum(&kmemlab_live, &info->all_live);
-	for (api = 0; api < KMEMLAB_API_COUNT; api++) {
-		info->api_live[api].allocs = atomic64_read(&kmemlab_live.allocs[api]);
-		info->api_live[api].bytes = atomic64_read(&kmemlab_live.bytes[api]);
-	}
+	for (api = 0; api < KMEMLAB_API_COUNT; api++)
+		kmemlab_counters_api(&kmemlab_live, api, &info->api_live[api]);
 	kmemlab_info_kernel(info);
 	if (kmemlab_capable()) {
 		info->flags |= KMEMLAB_INFO_CAP_SYS_ADMIN;

@@ -259,7 +259,7 @@ static struct kmemlab_dev *kmemlab_dev_of(struct device *dev)
 	return platform_get_drvdata(to_platform_device(dev));
 }
 
-static ssize_t kmemlab_sum_show(struct kmemlab_counters *c, bool bytes,
+static ssize_t kmemlab_sum_show(const struct kmemlab_counters *c, bool bytes,
 				char *buf)
 {
 	struct kmemlab_count sum;
@@ -291,9 +291,10 @@ static ssize_t kmemlab_api_allocs_show(struct device *dev,
 {
 	const struct kmemlab_api_ops *ops = container_of(attr,
 		struct dev_ext_attribute, attr)->var;
-	atomic64_t *n = &kmemlab_dev_of(dev)->live.allocs[ops->api];
+	struct kmemlab_count n;
 
-	return sysfs_emit(buf, "%lld\n", (s64)atomic64_read(n));
+	kmemlab_counters_api(&kmemlab_dev_of(dev)->live, ops->api, &n);
+	return sysfs_emit(buf, "%lld\n", (s64)n.allocs);
 }
 
 static ssize_t kmemlab_api_bytes_show(struct device *dev,
@@ -301,9 +302,10 @@ static ssize_t kmemlab_api_bytes_show(struct device *dev,
 {
 	const struct kmemlab_api_ops *ops = container_of(attr,
 		struct dev_ext_attribute, attr)->var;
-	atomic64_t *n = &kmemlab_dev_of(dev)->live.bytes[ops->api];
+	struct kmemlab_count n;
 
-	return sysfs_emit(buf, "%lld\n", (s64)atomic64_read(n));
+	kmemlab_counters_api(&kmemlab_dev_of(dev)->live, ops->api, &n);
+	return sysfs_emit(buf, "%lld\n", (s64)n.bytes);
 }
 
 static struct attribute *kmemlab_live_attrs[] = {

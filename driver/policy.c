@@ -157,11 +157,66 @@ int kmemlab_check_priv(u64 abi_gfp, size_t size, u32 context,
 	return 0;
 }
 
-/* What the quotas count; allocations live under kmemlab_quota_lock. */
+/*
+ * What the quotas count, and the live counters per API of the module and of
+ * each device: all under kmemlab_quota_lock, changed together, so that a
+ * reader never sees an allocation in one and not yet in the other, and
+ * without atomics (on 32-bit x86 every atomic64_t operation is a cmpxchg8b
+ * loop).
+ */
 static DEFINE_SPINLOCK(kmemlab_quota_lock);
 static s64 kmemlab_quota_bytes;
 static s64 kmemlab_quota_allocs;
 static s64 kmemlab_quota_dma;
+
+/* Module-wide, including device-managed memory devres has yet to release. */
+struct kmemlab_counters kmemlab_live;
+
+/* Count @n allocations of @bytes more (or fewer) live, module and device. */
+static void kmemlab_count_live(struct kmemlab_dev *kd, u32 api, s64 bytes,
+			       int n)
+{
+	lockdep_assert_held(&kmemlab_quota_lock);
+	kmemlab_live.bytes[api] += bytes;
+	kmemlab_live.allocs[api] += n;
+	kd->live.bytes[api] += bytes;
+	kd->live.allocs[api] += n;
+}
+
+/**
+ * kmemlab_counters_sum() - live allocations and bytes over every API
+ * @c: &kmemlab_live or a device's counters.
+ * @sum: the totals.
+ */
+void kmemlab_counters_sum(const struct kmemlab_counters *c,
+			  struct kmemlab_count *sum)
+{
+	u32 api;
+
+	sum->allocs = 0;
+	sum->bytes = 0;
+	spin_lock(&kmemlab_quota_lock);
+	for (api = 0; api < KMEMLAB_API_COUNT; api++) {
+		sum->allocs += c->allocs[api];
+		sum->bytes += c->bytes[api];
+	}
+	spin_unlock(&kmemlab_quota_lock);
+}
+
+/**
+ * kmemlab_counters_api() - live allocations and bytes of one API
+ * @c: &kmemlab_live or a device's counters.
+ * @api: enum kmemlab_api.
+ * @count: the counts.
+ */
+void kmemlab_counters_api(const struct kmemlab_counters *c, u32 api,
+			  struct kmemlab_count *count)
+{
+	spin_lock(&kmemlab_quota_lock);
+	count->allocs = c->allocs[api];
+	count->bytes = c->bytes[api];
+	spin_unlock(&kmemlab_quota_lock);
+}
 
 /* Would @have + @add pass @max? Only growth is ever refused. */
 static bool kmemlab_over(s64 have, s64 add, unsigned long max)
@@ -208,8 +263,8 @@ int kmemlab_charge(struct kmemlab_dev *kd, u32 api, s64 bytes, s64 dma, int n,
 	kmemlab_quota_bytes += bytes;
 	kmemlab_quota_allocs += n;
 	kmemlab_quota_dma += dma;
-	spin_unlock(&kmemlab_quota_lock);
 	kmemlab_count_live(kd, api, bytes, n);
+	spin_unlock(&kmemlab_quota_lock);
 	return 0;
 }
 
@@ -264,8 +319,8 @@ void kmemlab_uncharge(struct kmemlab_dev *kd, u32 api, s64 bytes, s64 dma,
 	kmemlab_quota_bytes -= bytes;
 	kmemlab_quota_allocs -= n;
 	kmemlab_quota_dma -= dma;
-	spin_unlock(&kmemlab_quota_lock);
 	kmemlab_count_live(kd, api, -bytes, -n);
+	spin_unlock(&kmemlab_quota_lock);
 }
 
 /**
