@@ -176,7 +176,8 @@ struct kmemlab_cache {
  * @bytes: bytes requested by them.
  *
  * Kept with the quotas, under their lock (policy.c): read them through
- * kmemlab_counters_sum() and kmemlab_counters_api().
+ * kmemlab_counters_sum(), kmemlab_counters_api() or, for INFO, all at once
+ * through kmemlab_info_live().
  */
 struct kmemlab_counters {
 	s64 allocs[KMEMLAB_API_COUNT];
@@ -318,7 +319,7 @@ int kmemlab_charge_own(s64 bytes, struct kmemlab_refusal *why);
 void kmemlab_uncharge_own(s64 bytes);
 void kmemlab_uncharge(struct kmemlab_dev *kd, u32 api, s64 bytes, s64 dma,
 		      int n);
-u64 kmemlab_quota_dma_live(void);
+void kmemlab_info_live(const struct kmemlab_dev *kd, struct kmemlab_info *info);
 s64 kmemlab_dma_bytes(u64 abi_gfp, u64 size);
 extern struct kmemlab_counters kmemlab_live;
 void kmemlab_counters_sum(const struct kmemlab_counters *c,

@@ -72,7 +72,6 @@ static void kmemlab_report_out(const struct kmemlab_buf *buf,
 static int kmemlab_ioc_info(struct kmemlab_dev *kd, void __user *arg)
 {
 	struct kmemlab_info *info;
-	u32 api;
 	int ret = 0;
 
 	info = kmemlab_own(kzalloc(sizeof(*info), GFP_KERNEL));
@@ -88,11 +87,7 @@ static int kmemlab_ioc_info(struct kmemlab_dev *kd, void __user *arg)
 	info->max_bytes = READ_ONCE(kmemlab_max_bytes);
 	info->max_allocs = READ_ONCE(kmemlab_max_allocs);
 	info->dma_max_bytes = READ_ONCE(kmemlab_dma_max_bytes);
-	info->dma_live_bytes = kmemlab_quota_dma_live();
-	kmemlab_counters_sum(&kd->live, &info->dev_live);
-	kmemlab_counters_sum(&kmemlab_live, &info->all_live);
-	for (api = 0; api < KMEMLAB_API_COUNT; api++)
-		kmemlab_counters_api(&kmemlab_live, api, &info->api_live[api]);
+	kmemlab_info_live(kd, info);
 	kmemlab_info_kernel(info);
 	if (kmemlab_capable()) {
 		info->flags |= KMEMLAB_INFO_CAP_SYS_ADMIN;

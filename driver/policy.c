@@ -324,18 +324,30 @@ void kmemlab_uncharge(struct kmemlab_dev *kd, u32 api, s64 bytes, s64 dma,
 }
 
 /**
- * kmemlab_quota_dma_live() - GFP_DMA bytes charged now
+ * kmemlab_info_live() - INFO's live counters, all from one instant
+ * @kd: the device asked.
+ * @info: its @dev_live, @all_live, @api_live and @dma_live_bytes are set.
  *
- * Return: the bytes counted against dma_max_bytes.
+ * One locked section for all of them, so that the per-API counts add up to
+ * the totals and the GFP_DMA bytes belong to the same allocations.
  */
-u64 kmemlab_quota_dma_live(void)
+void kmemlab_info_live(const struct kmemlab_dev *kd, struct kmemlab_info *info)
 {
-	s64 dma;
+	u32 api;
 
+	memset(&info->dev_live, 0, sizeof(info->dev_live));
+	memset(&info->all_live, 0, sizeof(info->all_live));
 	spin_lock(&kmemlab_quota_lock);
-	dma = kmemlab_quota_dma;
+	for (api = 0; api < KMEMLAB_API_COUNT; api++) {
+		info->api_live[api].allocs = kmemlab_live.allocs[api];
+		info->api_live[api].bytes = kmemlab_live.bytes[api];
+		info->all_live.allocs += kmemlab_live.allocs[api];
+		info->all_live.bytes += kmemlab_live.bytes[api];
+		info->dev_live.allocs += kd->live.allocs[api];
+		info->dev_live.bytes += kd->live.bytes[api];
+	}
+	info->dma_live_bytes = kmemlab_quota_dma;
 	spin_unlock(&kmemlab_quota_lock);
-	return dma;
 }
 
 /* The GFP_DMA bytes an allocation of @size with @abi_gfp is charged. */

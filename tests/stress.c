@@ -621,6 +621,7 @@ static void op_info(struct worker *w)
 {
 	struct kmemlab_info info;
 	int err = xioctl(w->fd, KMEMLAB_IOC_INFO, &info);
+	uint64_t allocs = 0, bytes = 0;
 
 	count(OP_INFO, err);
 	if (err == ENODEV) {
@@ -629,10 +630,28 @@ static void op_info(struct worker *w)
 	}
 	/* device_id is the node's number, not always the device's */
 	if (err || info.abi_version != KMEMLAB_ABI_VERSION ||
-	    info.device_id > 63 || info.dev_live.allocs < w->nlive)
+	    info.device_id > 63 || info.dev_live.allocs < w->nlive) {
 		unexpected("info: %s, abi %u device %u, %" PRIu64 " live",
 			   tl_errname(err), info.abi_version, info.device_id,
 			   (uint64_t)info.dev_live.allocs);
+		return;
+	}
+	/* One instant: the APIs' counts add up to the totals, while the
+	 * other workers allocate and free. */
+	for (unsigned int api = 0; api < KMEMLAB_API_COUNT; api++) {
+		allocs += info.api_live[api].allocs;
+		bytes += info.api_live[api].bytes;
+	}
+	if (allocs != info.all_live.allocs || bytes != info.all_live.bytes ||
+	    info.dev_live.allocs > info.all_live.allocs ||
+	    info.dev_live.bytes > info.all_live.bytes)
+		unexpected("info: per API %" PRIu64 " live, %" PRIu64 " B; all %"
+			   PRIu64 ", %" PRIu64 " B; device %" PRIu64 ", %"
+			   PRIu64 " B", allocs, bytes,
+			   (uint64_t)info.all_live.allocs,
+			   (uint64_t)info.all_live.bytes,
+			   (uint64_t)info.dev_live.allocs,
+			   (uint64_t)info.dev_live.bytes);
 }
 
 /* A handle of an earlier binding: unknown now, or somebody else's. */
