@@ -112,7 +112,7 @@ static void info_fields_fill(struct out_table *t, const struct kmemlab_info *in)
 	out_u64(t, IF_KMAX, in->kmalloc_max_size);
 	out_u64(t, IF_MAX_ORDER, in->max_order);
 	out_u64(t, IF_VMALLOC, in->vmalloc_size);
-	if (in->features & KMEMLAB_FEATURE_LAYOUT && in->flags & KMEMLAB_INFO_CAP_SYS_ADMIN) {
+	if (kml_info_layout(in)) {
 		out_u64(t, IF_PAGE_OFFSET, in->direct_map.start);
 		out_u64(t, IF_HIGH_MEMORY, in->direct_map.end);
 		out_u64(t, IF_VMALLOC_START, in->vmalloc_start);

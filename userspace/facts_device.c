@@ -221,8 +221,7 @@ int fact_regions(struct lab *lab, struct finding *f)
 	names_join(&region_names, v.flags & regions, ",", vr, sizeof(vr));
 	holds = (k.flags & regions) == KMEMLAB_REPORT_DIRECT_MAP &&
 		(v.flags & regions) == KMEMLAB_REPORT_VMALLOC_RANGE;
-	layout = in->features & KMEMLAB_FEATURE_LAYOUT &&
-		 in->flags & KMEMLAB_INFO_CAP_SYS_ADMIN &&
+	layout = kml_info_layout(in) &&
 		 k.flags & KMEMLAB_REPORT_ADDRS && v.flags & KMEMLAB_REPORT_ADDRS;
 	if (!layout)
 		return found(f, holds ? HOLDS : DOES_NOT_HOLD,

@@ -5,6 +5,7 @@
 #ifndef KMEMLAB_IOCTL_H
 #define KMEMLAB_IOCTL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -15,6 +16,15 @@
 /* Open device @device's node (node_path()) read-write; *fd on success. */
 int kml_open(unsigned int device, int *fd);
 int kml_info(int fd, struct kmemlab_info *info);
+/*
+ * Whether @info carries the kernel's layout (direct map, vmalloc area): a
+ * module that has the fields, asked by a caller with CAP_SYS_ADMIN.
+ */
+static inline bool kml_info_layout(const struct kmemlab_info *info)
+{
+	return (info->features & KMEMLAB_FEATURE_LAYOUT) &&
+	       (info->flags & KMEMLAB_INFO_CAP_SYS_ADMIN);
+}
 /* The driver's description: *@recs (free() it) of *@count records. */
 int kml_describe(int fd, struct kmemlab_desc **recs, size_t *count);
 int kml_alloc(int fd, struct kmemlab_alloc *req);
