@@ -63,7 +63,7 @@ setup() {
 @test "a device bound again while its old node is open gets another number" {
 	local name old new
 	exec 5<>/dev/kmemlab0
-	old=$(stat -L -c '%t:%T' /proc/$$/fd/5)
+	old=$(stat -L -c '%t:%T' /proc/self/fd/5)
 	kmemlab unbind 0
 	run -0 kmemlab bind 0
 	# The number belongs to the old node until its last file closes.
