@@ -6,7 +6,7 @@
  * pointers, foreign command numbers), so the suite can check every
  * validation of the ABI.
  *
- *   abi-probe [-d N | -f FD] [-n N | -w] CMD [field=value ...] [?field ...]
+ *   abi-probe [-d N | -f FD] [-n N | -w | -W] CMD [field=value ...] [?field ...]
  *   abi-probe [-n N | -w] write PATH TEXT [undo=PATH]
  *
  * CMD is info, alloc, free, query, list, realloc, fill, verify, read, dma,
@@ -50,6 +50,13 @@
  * each fault must leave the write failed with ENOMEM and nothing to undo
  * (ENODEV), or absorbed and undoable. Nothing in the probe itself allocates between arming and
  * disarming: its buffers are touched beforehand.
+ *
+ * "-W" is the same walk over the driver's own fault injection, its fail_nth
+ * parameter, which fails the Nth of the driver's own allocations: there
+ * every fault must fail the ioctl with ENOMEM (the driver absorbs none),
+ * and after each fault, and after the walk, the driver's live counters and
+ * its slab caches (the kmemlab<N>... lines of /proc/slabinfo) are what they
+ * were before. "own" is then the sites walked.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -228,14 +235,21 @@ static void arm_alarm(const char *ms)
 	setitimer(ITIMER_REAL, &it, NULL);
 }
 
-/* The kernel's per-task fault injection: an fd of our fail-nth. */
+/*
+ * The fault injection armed around the ioctl: the kernel's per-task
+ * fail-nth, or with -W the driver's fail_nth parameter. An fd of it.
+ */
 static int failnth_fd = -1;
+static bool driver_faults;
 
 static void failnth_open(void)
 {
-	failnth_fd = open("/proc/thread-self/fail-nth", O_RDWR);
+	const char *path = driver_faults ? "/sys/module/kmemlab/parameters/fail_nth" :
+			   "/proc/thread-self/fail-nth";
+
+	failnth_fd = open(path, O_RDWR);
 	if (failnth_fd < 0) {
-		printf("fail-nth: %s\n", tl_errname(errno));
+		printf("%s: %s\n", path, tl_errname(errno));
 		exit(1);
 	}
 }
@@ -325,6 +339,38 @@ static void tally_live(struct tally *t, unsigned int n, struct live base)
 	       (unsigned long long)base.allocs, (unsigned long long)base.bytes);
 }
 
+/* The driver's slab caches: /proc/slabinfo's lines of kmemlab<N>... */
+static int kmemlab_slabs(void)
+{
+	char line[256];
+	int n = 0;
+	FILE *f = fopen("/proc/slabinfo", "r");
+
+	if (!f) {
+		perror("abi-probe: /proc/slabinfo");
+		exit(2);
+	}
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, "kmemlab", 7) && line[7] >= '0' && line[7] <= '9')
+			n++;
+	fclose(f);
+	return n;
+}
+
+/* -W: after the fault at site @n (0: after the walk), nothing of the
+ * driver's is left: live counters @base and @slabs slab caches. */
+static void tally_clean(struct tally *t, unsigned int n, struct live base, int slabs)
+{
+	int now;
+
+	tally_live(t, n, base);
+	now = kmemlab_slabs();
+	if (now == slabs)
+		return;
+	t->bad++;
+	printf("site %u: %d kmemlab slab caches, %d before\n", n, now, slabs);
+}
+
 /* Undo what a successful ioctl left: the allocation an ALLOC made. */
 static void undo(int fd, unsigned long cmd, const unsigned char *arg)
 {
@@ -346,6 +392,7 @@ static int walk(int fd, unsigned long cmd, unsigned char *arg, size_t size)
 {
 	static unsigned char pristine[4096];
 	struct live base = live_now();
+	int slabs = driver_faults ? kmemlab_slabs() : 0;
 	struct tally t = { 0 };
 	unsigned int n, left;
 	uint64_t own;
@@ -372,14 +419,24 @@ static int walk(int fd, unsigned long cmd, unsigned char *arg, size_t size)
 			else
 				undo(fd, cmd, arg);
 			own = fault_sites() - own;
+			if (driver_faults)
+				tally_clean(&t, 0, base, slabs);
 			printf("%s sites=%u failed=%u absorbed=%u own=%llu\n",
 			       t.bad ? "BAD" : "OK", n - left, t.failed, t.absorbed,
 			       (unsigned long long)own);
 			return !!t.bad;
 		}
-		if (tally_fault(&t, n, !ret, err))
+		if (tally_fault(&t, n, !ret, err)) {
 			undo(fd, cmd, arg);
-		tally_live(&t, n, base);
+			if (driver_faults) {
+				t.bad++;
+				printf("site %u: a fault of the driver's own was absorbed\n", n);
+			}
+		}
+		if (driver_faults)
+			tally_clean(&t, n, base, slabs);
+		else
+			tally_live(&t, n, base);
 		memcpy(arg, pristine, size);
 		if (ioctl(fd, cmd, arg)) {
 			t.bad++;
@@ -506,7 +563,7 @@ static const struct {
 
 static _Noreturn void usage(void)
 {
-	fprintf(stderr, "usage: abi-probe [-d N | -f FD] [-n N | -w] CMD|raw NR SIZE|foreign "
+	fprintf(stderr, "usage: abi-probe [-d N | -f FD] [-n N | -w | -W] CMD|raw NR SIZE|foreign "
 		"[field=value ...] [?field ...]\n"
 		"       abi-probe [-n N | -w] write PATH TEXT [undo=PATH]\n");
 	exit(2);
@@ -621,6 +678,8 @@ int main(int argc, char **argv)
 			nth = strtol(argv[++a], NULL, 0);
 		else if (!strcmp(argv[a], "-w"))
 			walking = 1;
+		else if (!strcmp(argv[a], "-W"))
+			walking = 1, driver_faults = true;
 		else
 			usage();
 	}
@@ -631,7 +690,7 @@ int main(int argc, char **argv)
 
 		if (a + 3 < argc && !strncmp(argv[a + 3], "undo=", 5))
 			undo_path = argv[a + 3] + 5;
-		if (walking != !!undo_path)
+		if (walking != !!undo_path || driver_faults)
 			usage();
 		return write_file(argv[a + 1], argv[a + 2], nth, undo_path);
 	}
