@@ -334,14 +334,23 @@ start_long_bench() {
 
 @test "the group method agrees with a plain loop of no kmemlab code: kmalloc 64 B, A/B/A" {
 	# A B A B A B A: one slow spell of the host moves one figure, not the
-	# medians compared.
-	run -0 env ROUNDS=3 ITERATIONS=301 "$REPO/scripts/bench" --accuracy kmalloc 64
-	echo "# ${output#accuracy: }" >&3
-	# The same work to within the bench's own call path: two calls through
-	# the API table per pair, which cost up to 40 % of a 64 B pair on 7.2
-	# (1.23 and 1.39 measured; 1.03 on 6.1), under emulation with
-	# neighbours. make bench prints the four points the README quotes.
-	run -0 awk -v r="${output##* }" 'BEGIN { print r; exit !(r > 0.75 && r < 1.6) }'
+	# medians compared. A figure is a few milliseconds of work, so a host
+	# busy for longer (another VM beside this one) can move two: a ratio
+	# out of the band is measured once more, and fails when it is out
+	# again.
+	local try ratio
+	for try in 1 2; do
+		run -0 env ROUNDS=3 ITERATIONS=301 "$REPO/scripts/bench" --accuracy kmalloc 64
+		echo "# try $try: ${output#accuracy: }" >&3
+		# The same work to within the bench's own call path: two calls
+		# through the API table per pair, which cost up to 40 % of a
+		# 64 B pair on 7.2 (1.19 to 1.39 measured; 1.03 on 6.1, 1.25
+		# to 1.30 on i386), under emulation with neighbours. make bench
+		# prints the four points the README quotes.
+		ratio=${output##* }
+		awk -v r="$ratio" 'BEGIN { exit !(r > 0.75 && r < 1.6) }' && return 0
+	done
+	fail "the ratio of the medians, $ratio, was out of 0.75 to 1.6 twice"
 }
 
 @test "--repeat N runs the sweep N times, interleaved, with each round's median and their spread" {
