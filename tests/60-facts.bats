@@ -102,10 +102,16 @@ fact_is() {
 
 @test "kmalloc-zeroed says what the reused object held: zeroed by init_on_alloc, or not where slub poisons" {
 	# SLUB does not zero on allocation in caches it poisons (slub_debug=P):
-	# the kernel's own flag for the cache is the oracle.
+	# the kernel's own flag for the cache is the oracle. Whether heap
+	# zeroing is on at all is the driver's INFO (a kernel built without
+	# INIT_ON_ALLOC_DEFAULT_ON boots with it off).
 	local poison
 	poison=$(cat /sys/kernel/slab/kmalloc-512/poison 2>/dev/null || echo 0)
-	if (( poison )); then
+	run -0 kmemlab info
+	if [[ $output =~ init_on_alloc[[:space:]]+off ]]; then
+		fact_is kmalloc-zeroed '.verdict == "holds"
+			and (.observed | test("init_on_alloc=0"))'
+	elif (( poison )); then
 		fact_is kmalloc-zeroed '.verdict == "holds"
 			and (.observed | test("although init_on_alloc=1"))'
 	else
