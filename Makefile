@@ -98,10 +98,12 @@ TOOLS := tests/abi-probe tests/stress tests/fuzz tests/uffd-stall tests/walk
 TOOL_CFLAGS := -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror -Iinclude/uapi
 
 tools: $(TOOLS) build/kunit/kunit_parser.py
+	@$(MAKE) -C userspace kmemlab-abi99
 	@$(if $(foreign),scripts/kbuild $(krelease) $(MAKE) --no-print-directory target-tools BIN=$(TARGET_BIN))
 
 # Run by the line above, in the target's chroot.
 target-tools: $(addprefix $(BIN)/,$(notdir $(TOOLS)))
+	@$(MAKE) -C userspace O=$(BIN) $(BIN)/kmemlab-abi99
 
 $(BIN)/%: tests/%.c tests/testlib.c tests/testlib.h include/uapi/linux/kmemlab.h
 	@mkdir -p $(BIN)
