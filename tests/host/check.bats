@@ -45,7 +45,8 @@ fi
 exit "$(cat "$FAKE/$boot.rc" 2>/dev/null || echo 0)"
 EOF
 	chmod +x "$FAKE/run"
-	export FAKE KMEMLAB_VM_RUNNER=$FAKE/run
+	# Only the boots: the host's part of the suite is tests/host/docs.bats.
+	export FAKE KMEMLAB_VM_RUNNER=$FAKE/run KMEMLAB_CHECK_HOST=0
 }
 
 check() {
@@ -152,4 +153,16 @@ splat() {
 	KMEMLAB_VM_TIMEOUT=99 run -0 check --kver 6.1-arm64 --boot stress --boot default
 	[[ $(<"$FAKE/stress.args") == *"--timeout 99 "* && $(<"$FAKE/stress.args") != *1200* ]]
 	[[ $(<"$FAKE/default.args") == *"--timeout 99 "* ]]
+}
+
+@test "the whole suite starts with the host's checks of the documents, counted; --boot leaves them out" {
+	local n docs
+	n=$(nboots)
+	KMEMLAB_CHECK_HOST=1 run -0 check
+	assert_line "# host docs: tests/host/docs.bats, on the build host"
+	assert_line --regexp '^host docs: [0-9]+ passed, 0 failed, [0-9]+ skipped \([0-9]+ s\)$'
+	docs=$(sed -n 's/^host docs: \([0-9]*\) passed, 0 failed, \([0-9]*\) skipped.*/\1 \2/p' <<<"$output")
+	assert_equal "${lines[-1]}" "$((3 * n + ${docs% *})) passed, 0 failed, ${docs#* } skipped"
+	KMEMLAB_CHECK_HOST=1 run -0 check --boot install
+	refute_line --partial "host docs"
 }
