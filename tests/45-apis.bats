@@ -137,19 +137,34 @@ load helpers
 	done
 	echo 0 >$t/tracing_on
 	echo 0 >$t/events/kmem/kmalloc/enable
+	# The list and the trace read once; the rest with builtins.
+	local -A usable_of cache_of
+	local trace object debug f v
+	while read -r size usable cache; do
+		usable_of[$size]=$usable cache_of[$size]=$cache
+	done < <(kmemlab list -n -r -b -o SIZE,USABLE,CACHE)
+	trace=$(grep kmemlab_kmalloc $t/trace)
 	for size in 100 700 1500 3000 5000; do
-		read -r usable cache < <(kmemlab list -n -r -b -o SIZE,USABLE,CACHE |
-					 awk -v s=$size '$1 == s {print $2, $3}')
-		line=$(grep "kmemlab_kmalloc" $t/trace | grep -m1 "bytes_req=$size ")
+		usable=${usable_of[$size]} cache=${cache_of[$size]}
+		line=""
+		while read -r line; do
+			[[ $line != *"bytes_req=$size "* ]] || break
+		done <<<"$trace"
 		echo "$size: usable $usable in $cache; trace: $line"
+		[[ $line == *"bytes_req=$size "* ]]
 		# bytes_alloc is the slot the object takes: the object and, with
 		# slub_debug, its red zones and tracking (with KASAN, its
 		# metadata too); usable is the object.
-		slab=$(cat "/sys/kernel/slab/$cache/slab_size")
+		read -r slab <"/sys/kernel/slab/$cache/slab_size"
+		read -r object <"/sys/kernel/slab/$cache/object_size"
 		[[ $line == *"bytes_alloc=$slab "* ]]
-		[[ $(cat "/sys/kernel/slab/$cache/object_size") == "$usable" ]]
-		if ! grep -qx 1 /sys/kernel/slab/"$cache"/{red_zone,poison,store_user} &&
-		   [[ $line != *"bytes_alloc=$usable "* ]]; then
+		[[ $object == "$usable" ]]
+		debug=0
+		for f in red_zone poison store_user; do
+			read -r v <"/sys/kernel/slab/$cache/$f"
+			debug=$((debug | v))
+		done
+		if ((!debug)) && [[ $line != *"bytes_alloc=$usable "* ]]; then
 			# Only KASAN's per-object metadata, which shows in no
 			# slab attribute, may make the slot larger then. Asked
 			# only here: reading kallsyms takes seconds emulated.
