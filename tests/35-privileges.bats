@@ -123,9 +123,10 @@ teardown() {
 
 @test "validation comes before the privilege check: EINVAL and E2BIG, not EPERM" {
 	# __GFP_NOFAIL above order 1 is invalid for anyone.
-	run -0 as_member abi-probe alloc api=11 context=1 size=16384 gfp=$((KERNEL | NOFAIL))
+	run -0 as_member abi-probe alloc api=11 context=1 size=$((4 * PAGE)) gfp=$((KERNEL | NOFAIL))
 	assert_output "EINVAL"
-	run -0 as_member abi-probe "${ALLOC[@]}" gfp=$((KERNEL | DMA)) size=$((8 << 20))
+	# Twice KMALLOC_MAX_SIZE is too big for anyone.
+	run -0 as_member abi-probe "${ALLOC[@]}" gfp=$((KERNEL | DMA)) size=$((2 * $(kinfo kmalloc-max-size)))
 	assert_output "E2BIG"
 	run -0 as_member abi-probe alloc api=13 context=1 size=64 gfp=$KERNEL name=Bad
 	assert_output "EINVAL"

@@ -36,22 +36,28 @@ load helpers
 	[[ $(live_bytes) -eq 300 ]]
 }
 
+# A page more than KMALLOC_MAX_SIZE, which kmalloc alone cannot serve:
+# 4 MiB + 4 KiB with 4K pages, 32 MiB + 16 KiB with 16K.
+kmalloc_too_big() { echo $(($(kinfo kmalloc-max-size) + $(getconf PAGESIZE))); }
+
 @test "kvmalloc takes the slab path when small and vmalloc when kmalloc cannot" {
 	run -0 kmemlab alloc --api kvmalloc --size 2k -o BACKING -n -r
 	assert_output "slab"
-	run -0 kmemlab alloc --api kvmalloc --size 8M -o BACKING,REGION -n -r
+	run -0 kmemlab alloc --api kvmalloc --size "$(kmalloc_too_big)" -o BACKING,REGION -n -r
 	assert_output "vmalloc vmalloc"
 }
 
 @test "kvmalloc without GFP_KERNEL falls back to vmalloc only where vmalloc takes that flag" {
+	local big
+	big=$(kmalloc_too_big)
 	run -0 kmemlab alloc --api kvmalloc --size 64k --gfp GFP_NOWAIT -o BACKING -n -r
 	refute_output "vmalloc"
-	# kmalloc alone cannot serve 8 MiB: vmalloc must, if the kernel lets it.
+	# kmalloc alone cannot serve it: vmalloc must, if the kernel lets it.
 	if [[ "|$(kmemlab apis -o NAME,GFP -n -r | awk '$1 == "vmalloc" { print $2 }')|" == *"|GFP_NOWAIT|"* ]]; then
-		run -0 kmemlab alloc --api kvmalloc --size 8M --gfp GFP_NOWAIT -o BACKING -n -r
+		run -0 kmemlab alloc --api kvmalloc --size "$big" --gfp GFP_NOWAIT -o BACKING -n -r
 		assert_output "vmalloc"
 	else
-		run -1 kmemlab alloc --api kvmalloc --size 8M --gfp GFP_NOWAIT
+		run -1 kmemlab alloc --api kvmalloc --size "$big" --gfp GFP_NOWAIT
 		assert_output --partial "ENOMEM"
 	fi
 	kmemlab free --all >/dev/null
@@ -68,13 +74,15 @@ load helpers
 
 @test "alloc_pages of order 3 is 8 contiguous pages" {
 	run -0 kmemlab alloc --api alloc_pages --order 3 -o ORDER,USABLE,PAGES,RUNS -n -r -b
-	assert_output "3 32768 8 1"
+	assert_output "3 $((8 * $(getconf PAGESIZE))) 8 1"
 }
 
 @test "get_zeroed_page is one zeroed page, and more is E2BIG" {
-	run -0 kmemlab alloc --api get_zeroed_page --size 4k -o ZEROED,PAGES -n -r
+	local page
+	page=$(getconf PAGESIZE)
+	run -0 kmemlab alloc --api get_zeroed_page --size "$page" -o ZEROED,PAGES -n -r
 	assert_output "yes 1"
-	run -1 kmemlab alloc --api get_zeroed_page --size 8k
+	run -1 kmemlab alloc --api get_zeroed_page --size $((page + 1))
 	assert_output --partial "E2BIG"
 }
 
@@ -120,9 +128,12 @@ load helpers
 }
 
 @test "vmalloc areas show in /proc/vmallocinfo with their size and kmemlab as caller" {
+	local page pages
+	page=$(getconf PAGESIZE)
+	pages=$(((204800 + page - 1) / page))
 	kmemlab alloc --api vmalloc --size 200k >/dev/null
-	# 50 pages and the guard page
-	run -0 grep -E "^0x[0-9a-f]+-0x[0-9a-f]+ +208896 kmemlab_vmalloc\+0x[0-9a-f]+/0x[0-9a-f]+ \[kmemlab\] pages=50 vmalloc" /proc/vmallocinfo
+	# The pages (50 of 4 KiB, 13 of 16 KiB) and the guard page
+	run -0 grep -E "^0x[0-9a-f]+-0x[0-9a-f]+ +$(((pages + 1) * page)) kmemlab_vmalloc\+0x[0-9a-f]+/0x[0-9a-f]+ \[kmemlab\] pages=$pages vmalloc" /proc/vmallocinfo
 }
 
 @test "usable size agrees with the kernel's kmem:kmalloc trace event" {
