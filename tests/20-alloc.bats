@@ -141,12 +141,11 @@ alloc_free() {
 }
 
 @test "vmalloc memory is page-granular and lies in the vmalloc range" {
-	local page pages
-	page=$(getconf PAGESIZE)
+	local pages
 	# 100 KiB in whole pages: 25 of 4 KiB, 7 of 16 KiB
-	pages=$(((102400 + page - 1) / page))
+	pages=$(((102400 + PAGE - 1) / PAGE))
 	run -0 kmemlab alloc --api vmalloc --size 100k -J -O
-	assert_output --partial "\"usable\": $((pages * page))"
+	assert_output --partial "\"usable\": $((pages * PAGE))"
 	assert_output --partial "\"pages\": $pages"
 	assert_output --partial '"region": "vmalloc"'
 	assert_output --partial '"backing": "vmalloc"'

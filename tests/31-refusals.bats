@@ -143,18 +143,17 @@ teardown() {
 }
 
 @test "reason NOFAIL_ORDER: above order 1, with the devres header counted (devm_kzalloc 8 KiB)" {
-	local nofail page max
+	local nofail max
 	nofail=$(uapi KMEMLAB_GFP_NOFAIL)
-	page=$(getconf PAGESIZE)
-	probe_alloc kmalloc context=1 size=$((4 * page)) gfp=$((1 | nofail))
-	assert_refusal EINVAL NOFAIL_ORDER 2 $((2 * page))
-	probe_alloc devm_kzalloc context=1 size=$((2 * page)) gfp=$((1 | nofail))
+	probe_alloc kmalloc context=1 size=$((4 * PAGE)) gfp=$((1 | nofail))
+	assert_refusal EINVAL NOFAIL_ORDER 2 $((2 * PAGE))
+	probe_alloc devm_kzalloc context=1 size=$((2 * PAGE)) gfp=$((1 | nofail))
 	assert_refusal EINVAL NOFAIL_ORDER 2
 	# Two pages less the devres header, whose size is the kernel's (64 B
 	# on x86_64, 128 on arm64 where ARCH_DMA_MINALIGN pads it).
 	max=${output##*rvalue=}
-	((max < 2 * page))
-	run -1 kmemlab alloc --api devm_kzalloc --size $((2 * page)) --gfp 'GFP_KERNEL|__GFP_NOFAIL'
+	((max < 2 * PAGE))
+	run -1 kmemlab alloc --api devm_kzalloc --size $((2 * PAGE)) --gfp 'GFP_KERNEL|__GFP_NOFAIL'
 	assert_output --partial "EINVAL: __GFP_NOFAIL is allowed up to order 1: devm_kzalloc takes at most"
 	# What the driver says it takes, it takes (an order-2 __GFP_NOFAIL
 	# would warn in the kernel log); a byte more it refuses.
@@ -258,8 +257,8 @@ teardown() {
 	assert_line "kmalloc $kmax"
 	run -1 kmemlab alloc --api kmalloc --size $((kmax + 1))
 	assert_output --partial "is above KMALLOC_MAX_SIZE"
-	probe_alloc get_zeroed_page context=1 size=$(($(getconf PAGESIZE) + 1)) gfp=1
-	assert_refusal E2BIG SIZE_MAX "$(uapi KMEMLAB_LIMIT_PAGE)" "$(getconf PAGESIZE)"
+	probe_alloc get_zeroed_page context=1 size=$((PAGE + 1)) gfp=1
+	assert_refusal E2BIG SIZE_MAX "$(uapi KMEMLAB_LIMIT_PAGE)" "$PAGE"
 	probe_alloc alloc_pages context=1 size=$((1 << 40)) gfp=1
 	assert_refusal E2BIG SIZE_MAX "$(uapi KMEMLAB_LIMIT_ORDER)"
 	run -1 kmemlab alloc --api kvmalloc --size 3G
@@ -280,14 +279,12 @@ teardown() {
 }
 
 @test "reasons PERM_NOFAIL, PERM_NO_SLEEP, PERM_DMA and PERM_CACHE, with the limits DESCRIBE gives" {
-	local page
-	page=$(getconf PAGESIZE)
 	run -0 as_member abi-probe alloc api=1 context=1 size=64 \
 		gfp=$((1 | $(uapi KMEMLAB_GFP_NOFAIL))) "${WHY[@]}"
 	assert_refusal EPERM PERM_NOFAIL
-	run -0 as_member abi-probe alloc api=1 context=2 size=$((page + 1)) gfp=2 "${WHY[@]}"
-	assert_refusal EPERM PERM_NO_SLEEP "" "$page"
-	run -1 as_member kmemlab alloc --api kmalloc --size $((page + 1)) --context atomic --gfp GFP_ATOMIC
+	run -0 as_member abi-probe alloc api=1 context=2 size=$((PAGE + 1)) gfp=2 "${WHY[@]}"
+	assert_refusal EPERM PERM_NO_SLEEP "" "$PAGE"
+	run -1 as_member kmemlab alloc --api kmalloc --size $((PAGE + 1)) --context atomic --gfp GFP_ATOMIC
 	assert_output --partial "EPERM: an allocation that cannot sleep above"
 	run -0 kmemlab gfp -o NAME,ADMIN-ABOVE -n -r -b
 	assert_line "GFP_DMA $((64 << 10))"

@@ -36,10 +36,6 @@ load helpers
 	[[ $(live_bytes) -eq 300 ]]
 }
 
-# A page more than KMALLOC_MAX_SIZE, which kmalloc alone cannot serve:
-# 4 MiB + 4 KiB with 4K pages, 32 MiB + 16 KiB with 16K.
-kmalloc_too_big() { echo $(($(kinfo kmalloc-max-size) + $(getconf PAGESIZE))); }
-
 @test "kvmalloc takes the slab path when small and vmalloc when kmalloc cannot" {
 	run -0 kmemlab alloc --api kvmalloc --size 2k -o BACKING -n -r
 	assert_output "slab"
@@ -74,15 +70,13 @@ kmalloc_too_big() { echo $(($(kinfo kmalloc-max-size) + $(getconf PAGESIZE))); }
 
 @test "alloc_pages of order 3 is 8 contiguous pages" {
 	run -0 kmemlab alloc --api alloc_pages --order 3 -o ORDER,USABLE,PAGES,RUNS -n -r -b
-	assert_output "3 $((8 * $(getconf PAGESIZE))) 8 1"
+	assert_output "3 $((8 * PAGE)) 8 1"
 }
 
 @test "get_zeroed_page is one zeroed page, and more is E2BIG" {
-	local page
-	page=$(getconf PAGESIZE)
-	run -0 kmemlab alloc --api get_zeroed_page --size "$page" -o ZEROED,PAGES -n -r
+	run -0 kmemlab alloc --api get_zeroed_page --size "$PAGE" -o ZEROED,PAGES -n -r
 	assert_output "yes 1"
-	run -1 kmemlab alloc --api get_zeroed_page --size $((page + 1))
+	run -1 kmemlab alloc --api get_zeroed_page --size $((PAGE + 1))
 	assert_output --partial "E2BIG"
 }
 
@@ -128,12 +122,11 @@ kmalloc_too_big() { echo $(($(kinfo kmalloc-max-size) + $(getconf PAGESIZE))); }
 }
 
 @test "vmalloc areas show in /proc/vmallocinfo with their size and kmemlab as caller" {
-	local page pages
-	page=$(getconf PAGESIZE)
-	pages=$(((204800 + page - 1) / page))
+	local pages
+	pages=$(((204800 + PAGE - 1) / PAGE))
 	kmemlab alloc --api vmalloc --size 200k >/dev/null
 	# The pages (50 of 4 KiB, 13 of 16 KiB) and the guard page
-	run -0 grep -E "^0x[0-9a-f]+-0x[0-9a-f]+ +$(((pages + 1) * page)) kmemlab_vmalloc\+0x[0-9a-f]+/0x[0-9a-f]+ \[kmemlab\] pages=$pages vmalloc" /proc/vmallocinfo
+	run -0 grep -E "^0x[0-9a-f]+-0x[0-9a-f]+ +$(((pages + 1) * PAGE)) kmemlab_vmalloc\+0x[0-9a-f]+/0x[0-9a-f]+ \[kmemlab\] pages=$pages vmalloc" /proc/vmallocinfo
 }
 
 @test "usable size agrees with the kernel's kmem:kmalloc trace event" {
@@ -280,10 +273,9 @@ kmalloc_too_big() { echo $(($(kinfo kmalloc-max-size) + $(getconf PAGESIZE))); }
 @test "alloc_pages memory is reached page by page: a fill and a read across a page boundary" {
 	# alloc_pages hands out struct pages (with GFP_HIGHUSER they may have
 	# no address on a 32-bit kernel): the driver maps each page to touch it.
-	local h page off
-	page=$(getconf PAGESIZE)
-	off=$((page - 8))
-	h=$(alloc_handle --api alloc_pages --size $((2 * page)) --gfp 'GFP_HIGHUSER|__GFP_ZERO')
+	local h off
+	off=$((PAGE - 8))
+	h=$(alloc_handle --api alloc_pages --size $((2 * PAGE)) --gfp 'GFP_HIGHUSER|__GFP_ZERO')
 	run -0 kmemlab query "$h" -o ZEROED,BACKING,RUNS -n -r
 	assert_output "yes pages 1"
 	kmemlab fill "$h" --pattern 0x5a --offset "$off" --length 16
@@ -380,7 +372,7 @@ refused_above() {
 @test "kvrealloc grows a kvmalloc buffer from slab to vmalloc and keeps its contents" {
 	local h big
 	# Past KMALLOC_MAX_SIZE, where kmalloc cannot follow.
-	big=$(($(kmemlab info -J | jq -e '.info[0]["kmalloc-max-size"]') * 2))
+	big=$(kmalloc_too_big)
 	h=$(alloc_handle --api kvmalloc --size 4k)
 	kmemlab fill "$h" --pattern 0x6b
 	run -0 kmemlab realloc "$h" --size "$big" -o HANDLE,SIZE,BACKING -n -r -b

@@ -98,10 +98,8 @@ col() { kmemlab query "$1" -o "$2" -n -r -b; }
 	done <<<"$output"
 	# kmalloc's mark lies in the strip of its zone; the legend says one run.
 	assert_line --regexp "^$(col "$h1" ZONE) +\|[^|]*#"
-	local page
-	page=$(getconf PAGESIZE)
-	assert_line --regexp "^# handle $h1, kmalloc 64 KiB: $((65536 / page)) pages in 1 run, the largest $((65536 / page)) pages"
-	assert_line --regexp "^@ handle $h2, vmalloc 1 MiB: $((1048576 / page)) pages in [0-9]+ runs?"
+	assert_line --regexp "^# handle $h1, kmalloc 64 KiB: $((65536 / PAGE)) pages in 1 run, the largest $((65536 / PAGE)) pages"
+	assert_line --regexp "^@ handle $h2, vmalloc 1 MiB: $((1048576 / PAGE)) pages in [0-9]+ runs?"
 }
 
 # Width and height of PNG $1, from its IHDR chunk.

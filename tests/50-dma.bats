@@ -6,7 +6,6 @@
 load helpers
 
 # Pages of 64 KiB and of 16 KiB: 16 and 4 with 4K pages, 4 and 1 with 16K.
-PAGE=$(getconf PAGESIZE)
 P64K=$((65536 / PAGE)) P16K=$(((16384 + PAGE - 1) / PAGE))
 
 # dma_json HANDLE [OPTION...]: the mapping as one JSON object.
@@ -72,7 +71,7 @@ dma_json() {
 	max=$(jq '."max-segment"' <<<"$output")
 	nents=$(jq .nents <<<"$output")
 	echo "max-segment $max, $nents segments for $size bytes"
-	((max >= $(getconf PAGESIZE)))
+	((max >= PAGE))
 	# One run of pages, cut at max-segment: as few segments as that allows.
 	((nents == (size + max - 1) / max))
 }

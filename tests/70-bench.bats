@@ -160,7 +160,7 @@ lean within a quarter of full: true"
 @test "a lean ALLOC reports what costs nothing to know, and nothing it did not look at" {
 	local h n
 	# 64 KiB: 16 pages of 4 KiB, 4 of 16 KiB
-	n=$((65536 / $(getconf PAGESIZE)))
+	n=$((65536 / PAGE))
 	run -0 kmemlab alloc --api vmalloc --size 64k --lean -o HANDLE,SIZE,PAGES,BACKING,RUNS,ZONE,ZEROED -n -r -b
 	read -r h size pages backing runs zone zeroed <<<"$output"
 	[[ $size == 65536 && $pages -eq $n && $backing == vmalloc ]] || fail "$output"
@@ -208,7 +208,7 @@ lean within a quarter of full: true"
 }
 
 @test "kmalloc above KMALLOC_MAX_SIZE is E2BIG, explained" {
-	run -1 kmemlab bench --api kmalloc --size $((2 * $(kinfo kmalloc-max-size))) "${QUICK[@]}"
+	run -1 kmemlab bench --api kmalloc --size "$(kmalloc_too_big)" "${QUICK[@]}"
 	assert_output --partial "E2BIG"
 	assert_output --partial "KMALLOC_MAX_SIZE"
 }

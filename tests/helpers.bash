@@ -97,6 +97,14 @@ live_bytes() { local n; read -r n <"$SYSDRV/live_bytes" && echo "$n"; }
 # kmalloc-min-size, ...), in bytes.
 kinfo() { kmemlab info -J | jq -e --arg k "$1" '.info[0][$k]'; }
 
+# The kernel's page size (getconf reads the AT_PAGESZ the kernel gave).
+PAGE=$(getconf PAGESIZE)
+
+# A size kmalloc cannot serve: a page more than KMALLOC_MAX_SIZE, as INFO
+# gives it. kmalloc and krealloc refuse it (E2BIG); kvmalloc and kvrealloc
+# take it from vmalloc.
+kmalloc_too_big() { echo $(($(kinfo kmalloc-max-size) + PAGE)); }
+
 # The zones of node 0 in /proc/zoneinfo, a line each: "ZONE START_PFN
 # END_PFN MANAGED_PAGES". One awk for all of them: read it once, not once
 # per value (an awk is a tenth of a second under emulation). "%.0f", as
@@ -116,11 +124,10 @@ zone_spans() {
 # Zone $1 of node 0 in bytes: sets ZONE_END (the byte where it ends) and
 # ZONE_MANAGED (the bytes it manages); fails where there is no such zone.
 zone_bytes() {
-	local zone start end managed page
-	page=$(getconf PAGESIZE)
+	local zone start end managed
 	while read -r zone start end managed; do
 		[[ $zone == "$1" ]] || continue
-		ZONE_END=$((end * page)) ZONE_MANAGED=$((managed * page))
+		ZONE_END=$((end * PAGE)) ZONE_MANAGED=$((managed * PAGE))
 		return 0
 	done < <(zone_spans)
 	return 1
@@ -132,7 +139,7 @@ zone_bytes() {
 # than 8 blocks (arm64: a zone of gigabytes) or there is no ZONE_DMA.
 dma_exhaustion() {
 	zone_bytes DMA || skip "no ZONE_DMA in /proc/zoneinfo"
-	DMA_BLOCK=$(($(getconf PAGESIZE) << 10))
+	DMA_BLOCK=$((PAGE << 10))
 	DMA_BLOCKS=$((ZONE_MANAGED / DMA_BLOCK + 1))
 	((DMA_BLOCKS <= 8)) ||
 		skip "ZONE_DMA manages $((ZONE_MANAGED >> 20)) MiB here (/proc/zoneinfo): $DMA_BLOCKS blocks of order 10 to exhaust it"
