@@ -110,7 +110,9 @@ setup() {
 @test "with nothing installed, load names the build-tree path it tried" {
 	local bin=$BATS_TEST_TMPDIR/bin
 	mkdir -p "$bin"
-	cp "$REPO/userspace/kmemlab" "$bin/"
+	# The target's own CLI (on PATH first: build/<release>/bin for another
+	# architecture than the build host's), in a directory of its own.
+	cp "$(command -v kmemlab)" "$bin/"
 	run -1 "$bin/kmemlab" load
 	assert_output --partial "no build tree module at $bin/../build/$KRELEASE/kmemlab.ko"
 	run -0 kmemlab load
