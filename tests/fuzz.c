@@ -55,8 +55,7 @@
 #define SYSDRV		"/sys/bus/platform/drivers/kmemlab"
 #define NERR		134
 #define MAX_HANDLES	64
-#define PAGE		4096UL
-#define BIGBUF		((1UL << 20) + PAGE)	/* READ_MAX and a page */
+#define ARGMAX		4096UL	/* the most of an argument the fuzzer writes */
 #define MiB		(1ULL << 20)
 
 /* The commands, with the errnos the header allows besides the common ones. */
@@ -219,11 +218,16 @@ static uint32_t pick_context(void)
 	return chance(50) ? KMEMLAB_CTX_PROCESS : 1 + tl_rnd_below(KMEMLAB_CTX_COUNT - 1);
 }
 
-/* Memory the pointers point into. */
+/*
+ * Memory the pointers point into, in the system's pages (4 KiB, or 16 KiB
+ * on arm64-16k: mprotect() takes whole pages).
+ */
+static size_t page;
+static size_t bigbuf;		/* READ_MAX and a page */
 static unsigned char *rw;	/* arguments: a page, then a PROT_NONE page */
 static unsigned char *ro;	/* a read-only page */
 static unsigned char *none;	/* a PROT_NONE page */
-static unsigned char *big;	/* BIGBUF read/list buffer, then PROT_NONE */
+static unsigned char *big;	/* bigbuf read/list buffer, then PROT_NONE */
 
 static struct fuzzer {
 	int fd;
@@ -263,7 +267,7 @@ static uint64_t pick_uptr(size_t want)
 	case 1: return (uintptr_t)none;
 	case 2: return (uintptr_t)ro;
 	case 3: return (uintptr_t)big + 1 + tl_rnd_below(7);
-	case 4: return (uintptr_t)big + BIGBUF - (want > 8 ? want / 2 : 1);
+	case 4: return (uintptr_t)big + bigbuf - (want > 8 ? want / 2 : 1);
 	case 5: return 0xffff888000000000ULL;
 	case 6: return 0x8000000000000000ULL;
 	default: return (uintptr_t)big;
@@ -403,7 +407,7 @@ static unsigned int pick_api(void)
 /* A well-formed (mostly) request for command @c in @arg. */
 static void make_arg(enum cmd_id c, unsigned char *arg)
 {
-	memset(arg, 0, PAGE);
+	memset(arg, 0, ARGMAX);
 	switch (c) {
 	case C_ALLOC: {
 		struct kmemlab_alloc *a = (void *)arg;
@@ -449,7 +453,7 @@ static void make_arg(enum cmd_id c, unsigned char *arg)
 		break;
 	case C_LIST: {
 		struct kmemlab_list *l = (void *)arg;
-		size_t fit = BIGBUF / sizeof(struct kmemlab_report);
+		size_t fit = bigbuf / sizeof(struct kmemlab_report);
 
 		l->capacity = chance(80) ? tl_rnd_below(fit + 1) : pick_word();
 		l->records = l->capacity && chance(85) ? (uintptr_t)big
@@ -592,7 +596,7 @@ static void unbound(void)
 /* One random ioctl; checks the answer. */
 static void one(void)
 {
-	static unsigned char argbuf[PAGE];
+	static unsigned char argbuf[ARGMAX];
 	unsigned int r = tl_rnd_below(100), w, total = 0;
 	enum cmd_id c = C_INFO;
 	enum ptr_kind pk = P_GOOD;
@@ -626,13 +630,13 @@ static void one(void)
 		cmd = _IOC(tl_rnd_below(4), KMEMLAB_IOC_MAGIC, _IOC_NR(cmds[k].cmd), sz);
 		if (cmd == cmds[k].cmd)
 			cmd ^= _IOC(0, 0, 0, 8);
-		size = sz < PAGE ? sz : PAGE;
+		size = sz < ARGMAX ? sz : ARGMAX;
 		make_arg(k, argbuf);
 	} else if (r < 94) {
 		c = C_MAGIC;
 		cmd = _IOC(tl_rnd_below(4), KMEMLAB_IOC_MAGIC, tl_rnd_below(256),
 			   tl_rnd_below(_IOC_SIZEMASK + 1));
-		size = _IOC_SIZE(cmd) < PAGE ? _IOC_SIZE(cmd) : PAGE;
+		size = _IOC_SIZE(cmd) < ARGMAX ? _IOC_SIZE(cmd) : ARGMAX;
 		for (w = 0; w < size; w++)
 			argbuf[w] = chance(80) ? 0 : tl_rnd();
 	} else {
@@ -655,20 +659,20 @@ static void one(void)
 	case P_NULL: arg = NULL; break;
 	case P_UNMAPPED: arg = none; break;
 	case P_RDONLY: arg = ro; break;
-	case P_STRADDLE: arg = rw + PAGE - (size > 1 ? size / 2 : 1); break;
+	case P_STRADDLE: arg = rw + page - (size > 1 ? size / 2 : 1); break;
 	case P_MISALIGNED: arg = rw + 1 + tl_rnd_below(7); break;
 	default: arg = (void *)(uintptr_t)(chance(50) ? 0xffff888000000000ULL
 							: 0x8000000000000000ULL);
 		break;
 	}
 	if (pk == P_RDONLY) {
-		mprotect(ro, PAGE, PROT_READ | PROT_WRITE);
+		mprotect(ro, page, PROT_READ | PROT_WRITE);
 		memcpy(ro, argbuf, size);
-		mprotect(ro, PAGE, PROT_READ);
+		mprotect(ro, page, PROT_READ);
 	} else if (pk == P_GOOD || pk == P_MISALIGNED || pk == P_STRADDLE) {
 		/* Whatever of it fits before the PROT_NONE page. */
-		memcpy(arg, argbuf, size < (size_t)(rw + PAGE - arg) ? size
-				    : (size_t)(rw + PAGE - arg));
+		memcpy(arg, argbuf, size < (size_t)(rw + page - arg) ? size
+				    : (size_t)(rw + page - arg));
 	}
 
 	atomic_store(&sh->last_cmd, cmd);
@@ -739,21 +743,23 @@ static void unbind_cycle(uint64_t limit)
 
 static void map_memory(void)
 {
-	unsigned char *m = mmap(NULL, 4 * PAGE + BIGBUF + PAGE,
-				PROT_READ | PROT_WRITE,
-				MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	unsigned char *m;
 
+	page = (size_t)sysconf(_SC_PAGESIZE);
+	bigbuf = (1UL << 20) + page;
+	m = mmap(NULL, 4 * page + bigbuf + page, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (m == MAP_FAILED) {
 		perror("fuzz: mmap");
 		exit(1);
 	}
 	rw = m;
-	none = m + PAGE;
-	ro = m + 2 * PAGE;
-	big = m + 4 * PAGE;
-	if (mprotect(none, PAGE, PROT_NONE) || mprotect(ro, PAGE, PROT_READ) ||
-	    mprotect(m + 3 * PAGE, PAGE, PROT_NONE) ||
-	    mprotect(big + BIGBUF, PAGE, PROT_NONE)) {
+	none = m + page;
+	ro = m + 2 * page;
+	big = m + 4 * page;
+	if (mprotect(none, page, PROT_NONE) || mprotect(ro, page, PROT_READ) ||
+	    mprotect(m + 3 * page, page, PROT_NONE) ||
+	    mprotect(big + bigbuf, page, PROT_NONE)) {
 		perror("fuzz: mprotect");
 		exit(1);
 	}
