@@ -82,6 +82,9 @@ struct kmemlab_bench_run;
  * @attempts: allocations attempted while timed.
  * @failures: allocations that returned NULL while timed.
  * @end: ktime_get_ns() when the timed phase ended.
+ * @dispatch: the null allocator's groups' time, the clock's cost taken off
+ *	(kmemlab_bench_group()): the allocations', with their frees for pairs.
+ * @dispatch_ops: the operations in those groups.
  */
 struct kmemlab_bench_thread {
 	struct kmemlab_bench_run *run;
@@ -104,6 +107,8 @@ struct kmemlab_bench_thread {
 	u32 attempts;
 	u64 failures;
 	u64 end;
+	u64 dispatch;
+	u64 dispatch_ops;
 };
 
 /**
@@ -208,48 +213,126 @@ static bool kmemlab_bench_op(struct kmemlab_bench_thread *th)
 }
 
 /*
+ * The inside of a group, between the clock reads: @n allocations with @ops,
+ * each freed at once (@pairs) or kept in @th->objs. Never inlined, and @ops
+ * hidden from the optimiser: a group of the null allocator
+ * (kmemlab_bench_group()) runs these very instructions.
+ * Return: the allocations that failed.
+ */
+static noinline u32 kmemlab_bench_allocs(struct kmemlab_bench_thread *th,
+					 const struct kmemlab_api_ops *ops,
+					 u32 n, bool pairs)
+{
+	u32 i, failed = 0;
+	void *p;
+
+	OPTIMIZER_HIDE_VAR(ops);
+	for (i = 0; i < n; i++) {
+		p = ops->alloc(&th->op);
+		if (!p) {
+			failed++;
+		} else if (pairs) {
+			th->buf.ptr = p;
+			ops->free(&th->buf);
+		} else {
+			th->objs[th->held++] = p;
+		}
+	}
+	return failed;
+}
+
+/* The frees of a batch's group, as kmemlab_bench_allocs() for the allocations. */
+static noinline void kmemlab_bench_frees(struct kmemlab_bench_thread *th,
+					 const struct kmemlab_api_ops *ops)
+{
+	OPTIMIZER_HIDE_VAR(ops);
+	while (th->held) {
+		th->buf.ptr = th->objs[--th->held];
+		ops->free(&th->buf);
+	}
+}
+
+/* What the null back-ends call instead of an allocator: nothing, not inlined. */
+static noinline void *kmemlab_bench_nothing(void *p)
+{
+	barrier();
+	return p;
+}
+
+/*
+ * The null back-ends have the shape of apis.c's: an allocation calls the
+ * allocator, kept from being a tail call, and a free calls the free with the
+ * object. A leaf function would cost less than a real back-end's frame
+ * (pointer signing on arm64).
+ */
+static void *kmemlab_bench_null_alloc(struct kmemlab_op *op)
+{
+	void *p = kmemlab_bench_nothing(op);
+
+	OPTIMIZER_HIDE_VAR(p);
+	return p;
+}
+
+static void kmemlab_bench_null_free(struct kmemlab_buf *buf)
+{
+	kmemlab_bench_nothing(buf->ptr);
+}
+
+/* An allocator that does nothing: what a group costs without one. */
+static const struct kmemlab_api_ops kmemlab_bench_null_ops = {
+	.name = "null",
+	.alloc = kmemlab_bench_null_alloc,
+	.free = kmemlab_bench_null_free,
+};
+
+/* @real's time less @null's, per operation: 0 rather than negative. */
+static u64 kmemlab_bench_per_op(u64 real, u64 null, u32 n)
+{
+	return div_u64(real > null ? real - null : 0, n);
+}
+
+/*
  * One group timed as a whole (%KMEMLAB_BENCH_GROUPED): @run->group pairs, or
- * a batch's allocations and then its frees, each between two clock reads
- * with nothing of the bench's own in between. Failed allocations stay in the
- * group's time. Return: false when the phase is over (nothing is held).
+ * a batch's allocations and then its frees, each between two clock reads.
+ * Right before, the same group of the null allocator: the same loop, calls
+ * and clock reads, timed the same way a few microseconds earlier, on the
+ * same CPU at the same speed. Its time is taken off the group's: what is
+ * left is the allocator's, as a plain loop calling it directly measures it
+ * (kmemlab_refloop.ko). Failed allocations stay in the group's time.
+ * Return: false when the phase is over (nothing is held).
  */
 static bool kmemlab_bench_group(struct kmemlab_bench_thread *th)
 {
 	const struct kmemlab_bench_run *run = th->run;
 	bool cycles = run->cycles, pairs = run->batch == 1;
-	u32 n = min(run->group, th->total - th->next), held, i;
-	u64 t0, t1;
-	void *p;
+	u32 n = min(run->group, th->total - th->next), held, failed;
+	u64 t[6], null_alloc, null_free;
 
 	if (!n)
 		return false;
-	t0 = kmemlab_bench_now(cycles);
-	for (i = 0; i < n; i++) {
-		p = run->ops->alloc(&th->op);
-		if (!p) {
-			th->failures += th->timed;
-		} else if (pairs) {
-			th->buf.ptr = p;
-			run->ops->free(&th->buf);
-		} else {
-			th->objs[th->held++] = p;
-		}
-	}
-	t1 = kmemlab_bench_now(cycles);
-	th->next += n;
-	if (th->timed)
-		th->alloc_ns[th->nalloc++] = div_u64(kmemlab_bench_sample(run, t0, t1), n);
+	t[0] = kmemlab_bench_now(cycles);
+	kmemlab_bench_allocs(th, &kmemlab_bench_null_ops, n, pairs);
+	t[1] = kmemlab_bench_now(cycles);
+	kmemlab_bench_frees(th, &kmemlab_bench_null_ops);
+	t[2] = kmemlab_bench_now(cycles);
+	failed = kmemlab_bench_allocs(th, run->ops, n, pairs);
+	t[3] = kmemlab_bench_now(cycles);
 	held = th->held;
-	if (!held)
+	kmemlab_bench_frees(th, run->ops);
+	t[4] = kmemlab_bench_now(cycles);
+	th->next += n;
+	if (!th->timed)
 		return true;
-	t0 = kmemlab_bench_now(cycles);
-	while (th->held) {
-		th->buf.ptr = th->objs[--th->held];
-		run->ops->free(&th->buf);
-	}
-	t1 = kmemlab_bench_now(cycles);
-	if (th->timed)
-		th->free_ns[th->nfree++] = div_u64(kmemlab_bench_sample(run, t0, t1), held);
+	null_alloc = t[1] - t[0];
+	th->failures += failed;
+	th->alloc_ns[th->nalloc++] = kmemlab_bench_per_op(t[3] - t[2], null_alloc, n);
+	th->dispatch += null_alloc > run->overhead ? null_alloc - run->overhead : 0;
+	th->dispatch_ops += n;
+	if (pairs || !held)
+		return true;
+	/* The null frees were of all @n, the real ones of those that succeeded. */
+	null_free = div_u64((t[2] - t[1]) * held, n);
+	th->free_ns[th->nfree++] = kmemlab_bench_per_op(t[4] - t[3], null_free, held);
 	return true;
 }
 
@@ -735,6 +818,9 @@ static int kmemlab_bench_results(struct kmemlab_bench_run *run,
 	kmemlab_bench_stats(alloc_ns, n, &req->alloc);
 	kmemlab_bench_stats(free_ns, nfree, &req->free);
 	req->overhead = run->overhead;
+	if (run->th[0].dispatch_ops)
+		req->dispatch = div64_u64(run->th[0].dispatch,
+					  run->th[0].dispatch_ops);
 	req->clock_hz = run->cycles ? kmemlab_cycles_hz() : NSEC_PER_SEC;
 	req->elapsed_ns = end - go;
 	if (req->elapsed_ns)
@@ -817,7 +903,7 @@ static void kmemlab_bench_clear_out(struct kmemlab_bench *req)
 	req->result = 0;
 	req->cpus = 0;
 	req->clock_hz = 0;
-	req->out_reserved = 0;
+	req->dispatch = 0;
 	memset(&req->refusal, 0, sizeof(req->refusal));
 }
 

@@ -190,7 +190,7 @@ static const struct field bench_fields[] = {
 	STATS(alloc, "a_"), STATS(free, "f_"),
 	B(overhead), B(elapsed_ns), B(ops_per_sec), B(failures),
 	B(samples_out), B(result), B(cpus),
-	F(kmemlab_bench, clock_hz), F(kmemlab_bench, out_reserved),
+	F(kmemlab_bench, clock_hz), F(kmemlab_bench, dispatch),
 	{ "reason", offsetof(struct kmemlab_bench, refusal.reason), 4 },
 	{ "rarg", offsetof(struct kmemlab_bench, refusal.arg), 4 },
 	{ "rvalue", offsetof(struct kmemlab_bench, refusal.value), 8 },

@@ -341,7 +341,7 @@ static const struct field bench_f[] = {
 	FLD(kmemlab_bench, samples_len),
 	{ offsetof(struct kmemlab_bench, reserved), 8 },
 	{ offsetof(struct kmemlab_bench, reserved) + 24, 8 },
-	{ offsetof(struct kmemlab_bench, out_reserved), 8 },
+	{ offsetof(struct kmemlab_bench, dispatch), 8 },
 };
 
 static const struct {

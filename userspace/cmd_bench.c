@@ -34,7 +34,7 @@ enum {
 	BC_AMIN, BC_AMEDIAN, BC_AP90, BC_AP99, BC_AMAX, BC_AMEAN, BC_ASTDDEV,
 	BC_FMIN, BC_FMEDIAN, BC_FP90, BC_FP99, BC_FMAX, BC_FMEAN, BC_FSTDDEV,
 	BC_OPS, BC_FAILURES, BC_OVERHEAD, BC_ELAPSED, BC_CAPPED,
-	BC_METHOD, BC_TRUSTED, BC_GALLOC, BC_GFREE, BC_GCOUNT, BC_CLOCK,
+	BC_METHOD, BC_TRUSTED, BC_GALLOC, BC_GFREE, BC_GCOUNT, BC_DISPATCH, BC_CLOCK,
 	BC_ACI_LO, BC_ACI_HI, BC_GCI_LO, BC_GCI_HI, BC_REPEATS, BC_MEDIANS, BC_SPREAD,
 };
 
@@ -74,6 +74,8 @@ static const struct out_col bench_cols[] = {
 			"median per op over groups: an allocation (batch), an alloc+free (pair)" },
 	[BC_GFREE] = { "GROUP-FREE", OUT_TIME, 0, RIGHT, "median per free over groups (batch)" },
 	[BC_GCOUNT] = { "GROUPS", OUT_NUM, 0, RIGHT, "groups timed" },
+	[BC_DISPATCH] = { "DISPATCH", OUT_TIME, 0, RIGHT,
+			  "the bench's own calls per op in a group, subtracted from GROUP-ALLOC and GROUP-FREE" },
 	[BC_CLOCK] = { "CLOCK", OUT_STR, 0, 0, "the clock: ktime, or cycles at the rate the kernel gave" },
 	[BC_ACI_LO] = { "ALLOC-CI-LO", OUT_TIME, 0, RIGHT,
 			"95 % confidence interval of ALLOC-MEDIAN, low end (order statistics)" },
@@ -265,6 +267,7 @@ static void to_ns(struct kmemlab_bench *b)
 			*v[k] = (uint64_t)((double)*v[k] * 1e9 / (double)b->clock_hz);
 	}
 	b->overhead = (uint64_t)((double)b->overhead * 1e9 / (double)b->clock_hz);
+	b->dispatch = (uint64_t)((double)b->dispatch * 1e9 / (double)b->clock_hz);
 }
 
 /*
@@ -484,10 +487,12 @@ static void bench_fill(struct out_table *t, const struct run *runs, size_t n)
 			else
 				out_none(t, BC_GFREE);
 			out_u64(t, BC_GCOUNT, r->g.alloc.count);
+			out_u64(t, BC_DISPATCH, r->g.dispatch);
 		} else {
 			out_none(t, BC_GALLOC);
 			out_none(t, BC_GFREE);
 			out_none(t, BC_GCOUNT);
+			out_none(t, BC_DISPATCH);
 		}
 		if (!(b->flags & KMEMLAB_BENCH_CYCLES))
 			snprintf(gfp, sizeof(gfp), "ktime");

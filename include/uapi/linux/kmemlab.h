@@ -1120,9 +1120,11 @@ enum kmemlab_bench_pattern {
  * Time groups of operations between two clock reads, not each one: a batch's
  * allocations, then its frees (%KMEMLAB_BENCH_BATCH, @batch at most
  * %KMEMLAB_BENCH_GROUP_MAX), or @batch alloc+free pairs (%KMEMLAB_BENCH_PAIR,
- * @batch 2 to %KMEMLAB_BENCH_GROUP_MAX). Each sample is a group's time, the
- * timer's cost subtracted once, divided by its operations; the counts of
- * @alloc and @free are groups. A pair's cost goes to @alloc, @free has none.
+ * @batch 2 to %KMEMLAB_BENCH_GROUP_MAX). Each sample is a group's time less
+ * that of the same group of an allocator that does nothing, timed right
+ * before it (the bench's own loop, calls and clock reads: @dispatch),
+ * divided by its operations; the counts of @alloc and @free are groups. A
+ * pair's cost goes to @alloc, @free has none.
  */
 #define KMEMLAB_BENCH_GROUPED	(1U << 1)
 
@@ -1198,7 +1200,11 @@ struct kmemlab_bench_stats {
  * @clock_hz: (out) ticks per second of the clock the samples are in:
  *	1000000000 for ktime_get_ns(), the cycle counter's rate with
  *	%KMEMLAB_BENCH_CYCLES (0 where the kernel does not say).
- * @out_reserved: (out) zero.
+ * @dispatch: (out) with %KMEMLAB_BENCH_GROUPED, the bench's own cost per
+ *	operation (a pair, or a batch's allocation) on the first thread: its
+ *	loop and its calls through the driver's API table, from the groups of
+ *	the allocator that does nothing, their mean, the timer's cost taken
+ *	off. Already subtracted from @alloc and @free. Zero without.
  * @refusal: (out) why the bench was refused; zero otherwise.
  *
  * The timed loop runs in @context a bounded chunk at a time (at most 256
@@ -1262,7 +1268,7 @@ struct kmemlab_bench {
 	__u32 result;
 	__u32 cpus;
 	__u64 clock_hz;
-	__u64 out_reserved;
+	__u64 dispatch;
 	struct kmemlab_refusal refusal;
 };
 
