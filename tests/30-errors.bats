@@ -283,7 +283,7 @@ ALLOC=(alloc api=1 context=1 size=64 gfp=1)
 	assert_output "EINVAL"
 	run -0 abi-probe realloc handle="$k" context=0 size=128 gfp=1
 	assert_output "EINVAL"
-	# Past KMALLOC_MAX_SIZE, the driver's limit for krealloc.
+	# A page more than INFO's KMALLOC_MAX_SIZE.
 	run -0 abi-probe realloc handle="$k" context=1 size="$(kmalloc_too_big)" gfp=1
 	assert_output "E2BIG"
 	run -0 abi-probe query handle="$k" '?size'

@@ -124,7 +124,7 @@ teardown() {
 	# __GFP_NOFAIL above order 1 is invalid for anyone.
 	run -0 as_member abi-probe alloc api=11 context=1 size=$((4 * PAGE)) gfp=$((KERNEL | NOFAIL))
 	assert_output "EINVAL"
-	# More than KMALLOC_MAX_SIZE is too big for anyone.
+	# A page more than INFO's KMALLOC_MAX_SIZE, asked by a member.
 	run -0 as_member abi-probe "${ALLOC[@]}" gfp=$((KERNEL | DMA)) size="$(kmalloc_too_big)"
 	assert_output "E2BIG"
 	run -0 as_member abi-probe alloc api=13 context=1 size=64 gfp=$KERNEL name=Bad

@@ -100,9 +100,7 @@ kinfo() { kmemlab info -J | jq -e --arg k "$1" '.info[0][$k]'; }
 # The kernel's page size (getconf reads the AT_PAGESZ the kernel gave).
 PAGE=$(getconf PAGESIZE)
 
-# A size kmalloc cannot serve: a page more than KMALLOC_MAX_SIZE, as INFO
-# gives it. kmalloc and krealloc refuse it (E2BIG); kvmalloc and kvrealloc
-# take it from vmalloc.
+# A page more than INFO's KMALLOC_MAX_SIZE.
 kmalloc_too_big() { echo $(($(kinfo kmalloc-max-size) + PAGE)); }
 
 # The zones of node 0 in /proc/zoneinfo, a line each: "ZONE START_PFN
