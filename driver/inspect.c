@@ -9,6 +9,7 @@
  */
 #include <linux/gfp.h>
 #include <linux/highmem.h>
+#include <linux/kasan.h>
 #include <linux/mm.h>
 #include <linux/mmzone.h>
 #include <linux/platform_device.h>
@@ -375,6 +376,8 @@ void kmemlab_info_kernel(struct kmemlab_info *info)
 		info->flags |= KMEMLAB_INFO_INIT_ON_ALLOC;
 	if (want_init_on_free())
 		info->flags |= KMEMLAB_INFO_INIT_ON_FREE;
+	if (kasan_enabled())
+		info->flags |= KMEMLAB_INFO_KASAN;
 	kmemlab_zone_ranges(info);
 	strscpy(info->release, utsname()->release, sizeof(info->release));
 }

@@ -83,7 +83,7 @@ static int kmemlab_ioc_info(struct kmemlab_dev *kd, void __user *arg)
 	info->gfp = kmemlab_gfp_known();
 	info->contexts = kmemlab_contexts_mask();
 	info->features = KMEMLAB_FEATURE_DESCRIBE | KMEMLAB_FEATURE_REFUSAL |
-			 KMEMLAB_FEATURE_LAYOUT;
+			 KMEMLAB_FEATURE_LAYOUT | KMEMLAB_FEATURE_KASAN;
 	info->max_bytes = READ_ONCE(kmemlab_max_bytes);
 	info->max_allocs = READ_ONCE(kmemlab_max_allocs);
 	info->dma_max_bytes = READ_ONCE(kmemlab_dma_max_bytes);

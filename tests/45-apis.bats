@@ -130,7 +130,8 @@ load helpers
 }
 
 @test "usable size agrees with the kernel's kmem:kmalloc trace event" {
-	local t=/sys/kernel/tracing size usable cache slab line kasan=""
+	local t=/sys/kernel/tracing size usable cache slab line kasan
+	kasan=$(kmemlab info -J | jq -r '.info[0].kasan')
 	mountpoint -q $t || mount -t tracefs nodev $t
 	echo 0 >$t/tracing_on
 	echo >$t/trace
@@ -170,12 +171,18 @@ load helpers
 		done
 		if ((!debug)) && [[ $line != *"bytes_alloc=$usable "* ]]; then
 			# Only KASAN's per-object metadata, which shows in no
-			# slab attribute, may make the slot larger then. Asked
-			# only here: reading kallsyms takes seconds emulated.
-			: "${kasan:=$(grep -m1 -c ' kasan_report$' /proc/kallsyms)}"
-			((kasan)) || fail "slot $slab for a $usable B object, without slub_debug or KASAN"
+			# slab attribute, may make the slot larger then.
+			[[ $kasan == true ]] || fail "slot $slab for a $usable B object, without slub_debug or KASAN"
 		fi
 	done
+}
+
+@test "INFO says KASAN is on exactly when the kernel's boot log does" {
+	local logged
+	logged=$(dmesg | grep -c 'KernelAddressSanitizer initialized') || true
+	run -0 kmemlab info -J
+	run -0 jq -r '.info[0].kasan' <<<"$output"
+	if ((logged)); then assert_output true; else assert_output false; fi
 }
 
 @test "GFP_DMA32 pages lie below 4 GiB and get the zone verdict" {

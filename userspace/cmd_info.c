@@ -19,7 +19,7 @@ enum {
 	IF_ABI, IF_DEVICE, IF_RELEASE, IF_PAGE, IF_KMIN, IF_KMAX_CACHE, IF_KMAX,
 	IF_MAX_ORDER, IF_VMALLOC, IF_PAGE_OFFSET, IF_HIGH_MEMORY, IF_VMALLOC_START,
 	IF_VMALLOC_END, IF_INIT_ALLOC, IF_INIT_FREE, IF_ADDRS,
-	IF_DMA_MASK, IF_SWIOTLB,
+	IF_DMA_MASK, IF_SWIOTLB, IF_KASAN,
 	IF_MAX_BYTES, IF_MAX_ALLOCS, IF_DMA_MAX, IF_DMA_LIVE, IF_DEV_ALLOCS, IF_DEV_BYTES, IF_ALL_ALLOCS, IF_ALL_BYTES,
 	IF_APIS, IF_CONTEXTS, IF_GFP,
 };
@@ -46,6 +46,7 @@ static const struct out_col info_cols[] = {
 	[IF_DMA_MASK] = { "DMA-MASK", OUT_HEX, 0, 0, "DMA mask (dma_bits)" },
 	[IF_SWIOTLB] = { "SWIOTLB", OUT_BOOL, 0, 0,
 			 "bounce buffers reachable (swiotlb)" },
+	[IF_KASAN] = { "KASAN", OUT_ONOFF, 0, 0, "KASAN checks memory accesses" },
 	[IF_MAX_BYTES] = { "MAX-BYTES", OUT_SIZE, 0, 0, "quota (max_bytes)" },
 	[IF_MAX_ALLOCS] = { "MAX-ALLOCS", OUT_NUM, 0, 0, "quota (max_allocs)" },
 	[IF_DMA_MAX] = { "DMA-MAX-BYTES", OUT_SIZE, 0, 0, "GFP_DMA quota (dma_max_bytes)" },
@@ -133,6 +134,10 @@ static void info_fields_fill(struct out_table *t, const struct kmemlab_info *in)
 		out_none(t, IF_DMA_MASK);
 		out_none(t, IF_SWIOTLB);
 	}
+	if (in->features & KMEMLAB_FEATURE_KASAN)
+		out_bool(t, IF_KASAN, in->flags & KMEMLAB_INFO_KASAN);
+	else	/* a module from before the flag */
+		out_none(t, IF_KASAN);
 	out_u64(t, IF_MAX_BYTES, in->max_bytes);
 	out_u64(t, IF_MAX_ALLOCS, in->max_allocs);
 	out_u64(t, IF_DMA_MAX, in->dma_max_bytes);

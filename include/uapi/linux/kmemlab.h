@@ -323,11 +323,13 @@ struct kmemlab_range {
 #define KMEMLAB_INFO_INIT_ON_FREE	(1U << 1)	/* heap memory zeroed on free */
 #define KMEMLAB_INFO_CAP_SYS_ADMIN	(1U << 2)	/* the caller may see addresses */
 #define KMEMLAB_INFO_SWIOTLB		(1U << 3)	/* bounce buffers reachable by the device */
+#define KMEMLAB_INFO_KASAN		(1U << 4)	/* KASAN checks memory accesses */
 
 /* struct kmemlab_info.features */
 #define KMEMLAB_FEATURE_DESCRIBE	(1ULL << 0)	/* %KMEMLAB_IOC_DESCRIBE */
 #define KMEMLAB_FEATURE_REFUSAL		(1ULL << 1)	/* struct kmemlab_refusal */
 #define KMEMLAB_FEATURE_LAYOUT		(1ULL << 2)	/* INFO's direct_map, vmalloc_start */
+#define KMEMLAB_FEATURE_KASAN		(1ULL << 3)	/* INFO's %KMEMLAB_INFO_KASAN */
 
 #define KMEMLAB_RELEASE_LEN	72
 
