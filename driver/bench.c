@@ -82,9 +82,10 @@ struct kmemlab_bench_run;
  * @attempts: allocations attempted while timed.
  * @failures: allocations that returned NULL while timed.
  * @end: ktime_get_ns() when the timed phase ended.
- * @dispatch: the null allocator's groups' time, the clock's cost taken off
- *	(kmemlab_bench_group()): the allocations', with their frees for pairs.
- * @dispatch_ops: the operations in those groups.
+ * @dispatch: the lowest time per operation of the null allocator's groups
+ *	(kmemlab_bench_group()), the clock's cost taken off: an allocation's,
+ *	with its free for pairs.
+ * @null_groups: the null allocator's groups timed.
  */
 struct kmemlab_bench_thread {
 	struct kmemlab_bench_run *run;
@@ -108,7 +109,7 @@ struct kmemlab_bench_thread {
 	u64 failures;
 	u64 end;
 	u64 dispatch;
-	u64 dispatch_ops;
+	u32 null_groups;
 };
 
 /**
@@ -306,7 +307,7 @@ static bool kmemlab_bench_group(struct kmemlab_bench_thread *th)
 	const struct kmemlab_bench_run *run = th->run;
 	bool cycles = run->cycles, pairs = run->batch == 1;
 	u32 n = min(run->group, th->total - th->next), held, failed;
-	u64 t[6], null_alloc, null_free;
+	u64 t[5], null_alloc, null_free, own;
 
 	if (!n)
 		return false;
@@ -326,8 +327,9 @@ static bool kmemlab_bench_group(struct kmemlab_bench_thread *th)
 	null_alloc = t[1] - t[0];
 	th->failures += failed;
 	th->alloc_ns[th->nalloc++] = kmemlab_bench_per_op(t[3] - t[2], null_alloc, n);
-	th->dispatch += null_alloc > run->overhead ? null_alloc - run->overhead : 0;
-	th->dispatch_ops += n;
+	own = kmemlab_bench_per_op(null_alloc, run->overhead, n);
+	if (!th->null_groups++ || own < th->dispatch)
+		th->dispatch = own;
 	if (pairs || !held)
 		return true;
 	/* The null frees were of all @n, the real ones of those that succeeded. */
@@ -818,9 +820,8 @@ static int kmemlab_bench_results(struct kmemlab_bench_run *run,
 	kmemlab_bench_stats(alloc_ns, n, &req->alloc);
 	kmemlab_bench_stats(free_ns, nfree, &req->free);
 	req->overhead = run->overhead;
-	if (run->th[0].dispatch_ops)
-		req->dispatch = div64_u64(run->th[0].dispatch,
-					  run->th[0].dispatch_ops);
+	if (run->th[0].null_groups)
+		req->dispatch = run->th[0].dispatch;
 	req->clock_hz = run->cycles ? kmemlab_cycles_hz() : NSEC_PER_SEC;
 	req->elapsed_ns = end - go;
 	if (req->elapsed_ns)

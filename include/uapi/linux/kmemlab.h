@@ -1204,9 +1204,10 @@ struct kmemlab_bench_stats {
  *	%KMEMLAB_BENCH_CYCLES (0 where the kernel does not say).
  * @dispatch: (out) with %KMEMLAB_BENCH_GROUPED, the bench's own cost per
  *	operation (a pair, or a batch's allocation) on the first thread: its
- *	loop and its calls through the driver's API table, from the groups of
- *	the allocator that does nothing, their mean, the timer's cost taken
- *	off. Already subtracted from @alloc and @free. Zero without.
+ *	loop and its calls through the driver's API table, the lowest over the
+ *	groups of the allocator that does nothing, the timer's cost taken off
+ *	(the first of them runs cold). Each group's own such twin is already
+ *	subtracted from @alloc and @free. Zero without.
  * @refusal: (out) why the bench was refused; zero otherwise.
  *
  * The timed loop runs in @context a bounded chunk at a time (at most 256
